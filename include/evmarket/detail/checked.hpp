@@ -1,0 +1,102 @@
+#pragma once
+/// @file
+/// Checked integer arithmetic: every operation either gives the exact result or throws
+/// evmarket::overflow_error. Internal; the public face is core/units.hpp.
+
+#include <evmarket/core/error.hpp>
+#include <evmarket/core/rounding.hpp>
+
+#include <cstdint>
+#include <limits>
+
+EVMARKET_BEGIN_NAMESPACE
+namespace detail {
+
+__extension__ using int128 = __int128;
+__extension__ using uint128 = unsigned __int128;
+
+inline std::int64_t checked_add(std::int64_t a, std::int64_t b, const char* operation = "addition") {
+  std::int64_t result;
+  if (__builtin_add_overflow(a, b, &result)) throw overflow_error(operation);
+  return result;
+}
+inline std::int64_t checked_sub(std::int64_t a, std::int64_t b, const char* operation = "subtraction") {
+  std::int64_t result;
+  if (__builtin_sub_overflow(a, b, &result)) throw overflow_error(operation);
+  return result;
+}
+inline std::int64_t checked_mul(std::int64_t a, std::int64_t b, const char* operation = "multiplication") {
+  std::int64_t result;
+  if (__builtin_mul_overflow(a, b, &result)) throw overflow_error(operation);
+  return result;
+}
+inline std::int64_t checked_neg(std::int64_t a, const char* operation = "negation") {
+  return checked_sub(0, a, operation);
+}
+
+/// Narrows a 128-bit value to 64 bits, or throws.
+inline std::int64_t narrow(int128 value, const char* operation) {
+  if (value > std::numeric_limits<std::int64_t>::max() || value < std::numeric_limits<std::int64_t>::min())
+    throw overflow_error(operation);
+  return static_cast<std::int64_t>(value);
+}
+
+/// numerator / denominator rounded as `mode` says, exactly (denominator != 0).
+inline int128 divide(int128 numerator, int128 denominator, rounding mode) {
+  EVMARKET_ASSERT(denominator != 0);
+  if (denominator < 0) {
+    numerator = -numerator;
+    denominator = -denominator;
+  }
+  int128 quotient = numerator / denominator;  // truncates toward zero
+  int128 remainder = numerator % denominator;  // same sign as numerator
+  if (remainder == 0) return quotient;
+  switch (mode) {
+    case rounding::toward_zero:
+      return quotient;
+    case rounding::down:
+      return remainder < 0 ? quotient - 1 : quotient;
+    case rounding::up:
+      return remainder > 0 ? quotient + 1 : quotient;
+    case rounding::nearest: {  // half away from zero
+      int128 twice = remainder < 0 ? -2 * remainder : 2 * remainder;
+      if (twice >= denominator) return remainder < 0 ? quotient - 1 : quotient + 1;
+      return quotient;
+    }
+    case rounding::nearest_even: {
+      int128 twice = remainder < 0 ? -2 * remainder : 2 * remainder;
+      bool away = twice > denominator || (twice == denominator && quotient % 2 != 0);
+      if (away) return remainder < 0 ? quotient - 1 : quotient + 1;
+      return quotient;
+    }
+  }
+  return quotient;
+}
+
+/// a * b / c, exact in 128 bits, rounded as `mode` says; throws when c == 0 or the result leaves int64.
+inline std::int64_t mul_div(std::int64_t a, std::int64_t b, std::int64_t c, rounding mode,
+                            const char* operation = "multiply-divide") {
+  if (c == 0) throw bad_input("divisor", "0", std::string(operation) + " divides by zero");
+  return narrow(divide(static_cast<int128>(a) * b, c, mode), operation);
+}
+
+/// Rounds a finite double to an integer as `mode` says; throws bad_input when it is not finite
+/// or does not fit in int64.
+inline std::int64_t round_to_int64(double value, rounding mode, std::string_view field) {
+  require_finite(value, field);
+  double rounded = 0;
+  switch (mode) {
+    case rounding::toward_zero: rounded = std::trunc(value); break;
+    case rounding::down: rounded = std::floor(value); break;
+    case rounding::up: rounded = std::ceil(value); break;
+    case rounding::nearest: rounded = std::round(value); break;
+    case rounding::nearest_even: rounded = std::nearbyint(value); break;  // default FE_TONEAREST
+  }
+  // 2^63 is exactly representable; anything at or beyond it does not fit.
+  constexpr double limit = 9223372036854775808.0;
+  require(rounded < limit && rounded >= -limit, field, value, "is outside the 64-bit integer range");
+  return static_cast<std::int64_t>(rounded);
+}
+
+}  // namespace detail
+EVMARKET_END_NAMESPACE

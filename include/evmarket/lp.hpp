@@ -1,0 +1,5 @@
+#pragma once
+/// @file
+/// Umbrella header of the evmarket::lp component (links GLPK, GPL-3): the LP-based mechanisms.
+
+#include <evmarket/evmarket.hpp>

@@ -1,0 +1,25 @@
+#pragma once
+/// @file
+/// evmarket's version, and the versioned inline namespace every public entity lives in.
+
+#define EVMARKET_VERSION_MAJOR 0
+#define EVMARKET_VERSION_MINOR 1
+#define EVMARKET_VERSION_PATCH 0
+
+/// The version as one comparable number: major * 10000 + minor * 100 + patch.
+#define EVMARKET_VERSION \
+  (EVMARKET_VERSION_MAJOR * 10000 + EVMARKET_VERSION_MINOR * 100 + EVMARKET_VERSION_PATCH)
+
+// Every public name lives in evmarket::v0 (inline), so two incompatible versions linked into one
+// program give different mangled names and fail at link time instead of misbehaving at run time.
+#define EVMARKET_BEGIN_NAMESPACE \
+  namespace evmarket {           \
+  inline namespace v0 {
+#define EVMARKET_END_NAMESPACE \
+  }                            \
+  }
+
+EVMARKET_BEGIN_NAMESPACE
+/// The library's version as "major.minor.patch".
+inline constexpr const char* version_string = "0.1.0";
+EVMARKET_END_NAMESPACE
