@@ -14,3 +14,5 @@
 
 #include <evmarket/allocation/allocation.hpp>
 #include <evmarket/allocation/proportional.hpp>
+
+#include <evmarket/auction/trade.hpp>
