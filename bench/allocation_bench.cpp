@@ -31,4 +31,20 @@ void BM_proportional_allocation(benchmark::State& state) {
 }
 BENCHMARK(BM_proportional_allocation)->RangeMultiplier(10)->Range(1'000, 1'000'000)->Unit(benchmark::kMicrosecond);
 
+// The same with the result's storage reused from period to period (allocate_into).
+void BM_proportional_allocation_reused(benchmark::State& state) {
+  const auto requests = random_requests(static_cast<std::size_t>(state.range(0)));
+  std::int64_t total = 0;
+  for (const auto& r : requests) total += r.demand.base();
+  const evmarket::power capacity = evmarket::watts(total / 10 * 7);
+  const evmarket::proportional_allocation rule;
+  evmarket::allocation result;
+  for (auto _ : state) {
+    rule.allocate_into(capacity, requests, result);
+    benchmark::DoNotOptimize(result.quotas.data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_proportional_allocation_reused)->RangeMultiplier(10)->Range(1'000, 1'000'000)->Unit(benchmark::kMicrosecond);
+
 }  // namespace

@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 EVMARKET_BEGIN_NAMESPACE
@@ -24,9 +26,33 @@ struct proportional_allocation {
   static constexpr std::string_view name = "proportional (beta)";
 
   [[nodiscard]] allocation allocate(power capacity, std::span<const station_request> requests) const {
+    allocation result;
+    allocate_into(capacity, requests, result);
+    return result;
+  }
+
+  /// As allocate(), but writes into `result`, reusing its storage: a session that allocates every
+  /// period avoids a fresh multi-megabyte vector (and its page faults) each time.
+  void allocate_into(power capacity, std::span<const station_request> requests, allocation& result) const {
     const power total = detail::validate_allocation_input(capacity, requests);
-    if (total <= capacity) return detail::grant_all(capacity, total, requests);
-    return curtail(capacity, total, requests);
+    result.capacity = capacity;
+    result.total_demand = total;
+    result.quotas.resize(requests.size());
+    if (total <= capacity) {
+      for (std::size_t i = 0; i < requests.size(); ++i) result.quotas[i] = requests[i].demand;
+      result.allocated = total;
+      result.satisfaction = {1, 1};
+      return;
+    }
+    result.allocated = capacity;
+    result.satisfaction = {capacity.base(), total.base()};
+    // The exact remainder margin * P_i - quota_i * total lies in [0, total). When the total is
+    // below 2^52 W (any real grid), it is computed in wrapping 64-bit arithmetic: the result is
+    // exact modulo 2^64 and the true value is small, so no 128-bit product is needed.
+    if (total.base() < (std::int64_t{1} << 52))
+      curtail<std::uint64_t>(capacity.base(), total.base(), requests, result.quotas);
+    else
+      curtail<detail::int128>(capacity.base(), total.base(), requests, result.quotas);
   }
 
 private:
@@ -34,64 +60,90 @@ private:
   // (a full sort of a million remainders would dominate the allocation).
   static constexpr std::uint32_t bucket_count = 4096;
 
-  static allocation curtail(power capacity, power total, std::span<const station_request> requests) {
-    using detail::int128;
-    const std::int64_t margin = capacity.base();
-    const std::int64_t demand_sum = total.base();
-    const double beta = static_cast<double>(margin) / static_cast<double>(demand_sum);
-    const double bucket_scale = static_cast<double>(bucket_count) / static_cast<double>(demand_sum);
+  // margin * a - b * demand_sum, exactly (int128) or modulo 2^64 (uint64; exact when the true
+  // value lies in [0, 2^64), and recognisably out of range when it lies in (-demand_sum, 0)).
+  template <class Wide>
+  static Wide difference(std::int64_t margin, std::int64_t a, std::int64_t b, std::int64_t demand_sum) {
+    return static_cast<Wide>(static_cast<Wide>(margin) * static_cast<Wide>(a) -
+                             static_cast<Wide>(b) * static_cast<Wide>(demand_sum));
+  }
 
-    allocation result{{}, capacity, total, power::zero(), {margin, demand_sum}};
-    result.quotas.resize(requests.size());
+  // Grants floor(margin * P_i / demand_sum) to everyone, then the leftover watts by largest
+  // remainder. `Wide` is the type the exact remainders are computed in.
+  template <class Wide>
+  static void curtail(std::int64_t margin, std::int64_t demand_sum, std::span<const station_request> requests,
+                      std::vector<power>& quotas) {
+    const double beta = static_cast<double>(margin) / static_cast<double>(demand_sum);
+    // bucket(r) = floor(r * bucket_multiplier / 2^64) ~ r * bucket_count / demand_sum: monotone in
+    // r and below bucket_count, which is all the selection below needs.
+    const auto bucket_multiplier = static_cast<std::uint64_t>(
+        (static_cast<detail::uint128>(bucket_count) << 64) / static_cast<detail::uint128>(demand_sum));
     std::vector<std::uint16_t> bucket(requests.size());
     std::array<std::size_t, bucket_count> histogram{};
-
-    // exact_remainder(i) = margin * P_i - quota_i * demand_sum, in [0, demand_sum).
-    auto exact_remainder = [&](std::size_t i) {
-      return static_cast<std::int64_t>(static_cast<int128>(margin) * requests[i].demand.base() -
-                                       static_cast<int128>(result.quotas[i].base()) * demand_sum);
-    };
+    power* const quota_of = quotas.data();
 
     std::int64_t granted = 0;
     for (std::size_t i = 0; i < requests.size(); ++i) {
       const std::int64_t demand = requests[i].demand.base();
       // The double estimate is off by at most one watt; the exact remainder corrects it.
       auto quota = static_cast<std::int64_t>(static_cast<double>(demand) * beta);
-      int128 remainder = static_cast<int128>(margin) * demand - static_cast<int128>(quota) * demand_sum;
-      while (remainder < 0) { --quota; remainder += demand_sum; }
-      while (remainder >= demand_sum) { ++quota; remainder -= demand_sum; }
-      result.quotas[i] = watts(quota);
+      Wide remainder = difference<Wide>(margin, demand, quota, demand_sum);
+      if constexpr (std::is_unsigned_v<Wide>) {
+        const auto sum = static_cast<Wide>(demand_sum);
+        if (remainder >= sum) {
+          // Either negative (wrapped to near 2^64): the estimate was one too high; or in
+          // [sum, 2 * sum): one too low.
+          const bool too_high = remainder > ~Wide{0} - sum;
+          quota += too_high ? -1 : 1;
+          remainder = too_high ? remainder + sum : remainder - sum;
+        }
+      } else {
+        while (remainder < 0) { --quota; remainder += demand_sum; }
+        while (remainder >= demand_sum) { ++quota; remainder -= demand_sum; }
+      }
+      quota_of[i] = watts(quota);
       granted += quota;
-      const auto b = std::min<std::uint32_t>(static_cast<std::uint32_t>(static_cast<double>(remainder) * bucket_scale),
-                                             bucket_count - 1);
+      const auto b = static_cast<std::uint32_t>(
+          (static_cast<detail::uint128>(static_cast<std::uint64_t>(remainder)) * bucket_multiplier) >> 64);
       bucket[i] = static_cast<std::uint16_t>(b);
       ++histogram[b];
     }
 
     // The floors leave `leftover` watts, fewer than the number of stations with a remainder.
-    std::size_t leftover = static_cast<std::size_t>(margin - granted);
-    if (leftover > 0) {
-      // Buckets above `threshold` win outright; the threshold bucket is settled exactly.
-      std::uint32_t threshold = bucket_count - 1;
-      std::size_t above = 0;
-      while (above + histogram[threshold] < leftover) above += histogram[threshold--];
-      std::vector<std::size_t> candidates;
-      candidates.reserve(histogram[threshold]);
-      for (std::size_t i = 0; i < requests.size(); ++i) {
-        if (bucket[i] > threshold) result.quotas[i] += watts(1);
-        else if (bucket[i] == threshold) candidates.push_back(i);
-      }
-      const std::size_t needed = leftover - above;
-      auto larger_remainder_first = [&](std::size_t a, std::size_t b) {
-        const std::int64_t ra = exact_remainder(a), rb = exact_remainder(b);
-        return ra != rb ? ra > rb : a < b;
-      };
-      std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(needed - 1),
-                       candidates.end(), larger_remainder_first);
-      for (std::size_t c = 0; c < needed; ++c) result.quotas[candidates[c]] += watts(1);
+    const auto leftover = static_cast<std::size_t>(margin - granted);
+    if (leftover == 0) return;
+    // Buckets above `threshold` win outright; the threshold bucket is settled exactly.
+    std::uint32_t threshold = bucket_count - 1;
+    std::size_t above = 0;
+    while (above + histogram[threshold] < leftover) above += histogram[threshold--];
+    // Branch-free: about half the stations take a watt here, so a branch would mispredict often.
+    const std::uint16_t* const bucket_of = bucket.data();
+    for (std::size_t i = 0; i < requests.size(); ++i)
+      quota_of[i] = watts(quota_of[i].base() + static_cast<std::int64_t>(bucket_of[i] > threshold));
+    // The threshold bucket's stations, in request order, with their exact remainders. Remainders
+    // cluster when beta is a simple fraction, so this set can be large: it is scanned, not sorted.
+    std::vector<std::size_t> candidates;
+    candidates.reserve(histogram[threshold]);
+    for (std::size_t i = 0; i < requests.size(); ++i)
+      if (bucket_of[i] == threshold) candidates.push_back(i);
+    std::vector<Wide> remainders(candidates.size());
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+      const std::size_t i = candidates[c];
+      remainders[c] = difference<Wide>(margin, requests[i].demand.base(), quota_of[i].base(), demand_sum);
     }
-    result.allocated = capacity;
-    return result;
+    // The `needed`-th largest remainder is the cut: larger ones win, equal ones win in request order.
+    const std::size_t needed = leftover - above;
+    std::vector<Wide> ordered = remainders;
+    std::nth_element(ordered.begin(), ordered.begin() + static_cast<std::ptrdiff_t>(needed - 1), ordered.end(),
+                     std::greater<>{});
+    const Wide cut = ordered[needed - 1];
+    std::size_t at_cut = needed - static_cast<std::size_t>(std::count_if(
+                                      remainders.begin(), remainders.end(), [cut](Wide r) { return r > cut; }));
+    for (std::size_t c = 0; c < candidates.size(); ++c) {
+      const bool wins = remainders[c] > cut || (remainders[c] == cut && at_cut > 0);
+      if (remainders[c] == cut && at_cut > 0) --at_cut;
+      if (wins) quota_of[candidates[c]] = watts(quota_of[candidates[c]].base() + 1);
+    }
   }
 };
 

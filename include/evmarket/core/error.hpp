@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 EVMARKET_BEGIN_NAMESPACE
 
@@ -25,8 +26,7 @@ public:
 class bad_input : public error {
 public:
   bad_input(std::string field, std::string value, std::string_view problem)
-      : error(field + " = " + value + ": " + std::string(problem)),
-        field_(std::move(field)), value_(std::move(value)) {}
+      : error(message(field, value, problem)), field_(std::move(field)), value_(std::move(value)) {}
 
   /// The offending argument, e.g. "requests[3].demand".
   [[nodiscard]] const std::string& field() const noexcept { return field_; }
@@ -34,6 +34,12 @@ public:
   [[nodiscard]] const std::string& value() const noexcept { return value_; }
 
 private:
+  static std::string message(const std::string& field, const std::string& value, std::string_view problem) {
+    std::string text;
+    text.reserve(field.size() + value.size() + problem.size() + 5);
+    text.append(field).append(" = ").append(value).append(": ").append(problem);
+    return text;
+  }
   std::string field_;
   std::string value_;
 };
@@ -42,7 +48,7 @@ private:
 class overflow_error : public error {
 public:
   explicit overflow_error(std::string_view operation)
-      : error("arithmetic overflow in " + std::string(operation)) {}
+      : error(std::string("arithmetic overflow in ").append(operation)) {}
 };
 
 /// A problem has no solution where the caller required one (for example an LP whose constraints
@@ -76,8 +82,9 @@ inline std::string describe(std::string_view value) { return std::string(value);
 
 /// Field name of element `index` of an array argument: "requests[3].demand".
 inline std::string element_field(std::string_view array, std::size_t index, std::string_view member = {}) {
-  std::string field = std::string(array) + "[" + std::to_string(index) + "]";
-  if (!member.empty()) field += "." + std::string(member);
+  std::string field(array);
+  field.append("[").append(std::to_string(index)).append("]");
+  if (!member.empty()) field.append(".").append(member);
   return field;
 }
 
