@@ -85,16 +85,25 @@ namespace detail {
 inline power validate_allocation_input(power capacity, std::span<const station_request> requests) {
   require(!capacity.is_negative(), "capacity", capacity.base(), "must not be negative (W)");
   require(!requests.empty(), "requests", "[]", "must name at least one station");
-  power total = power::zero();
+  // One branch-free sweep (this runs over every station every period): a 128-bit sum cannot
+  // overflow, and the rare bad cases are located afterwards.
+  int128 total = 0;
+  std::int64_t smallest = 0;
   bool ascending = true;
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    const station_request& request = requests[i];
-    if (request.demand.is_negative())
-      throw bad_input(element_field("requests", i, "demand"), describe(request.demand.base()),
-                      "must not be negative (W)");
-    total += request.demand;
-    if (i > 0 && !(requests[i - 1].station < request.station)) ascending = false;
+    const std::int64_t demand = requests[i].demand.base();
+    total += demand;
+    smallest = std::min(smallest, demand);
+    ascending &= i == 0 || requests[i - 1].station < requests[i].station;
   }
+  if (smallest < 0) {
+    const auto negative = std::find_if(requests.begin(), requests.end(),
+                                       [](const station_request& r) { return r.demand.is_negative(); });
+    const auto index = static_cast<std::size_t>(negative - requests.begin());
+    throw bad_input(element_field("requests", index, "demand"), describe(negative->demand.base()),
+                    "must not be negative (W)");
+  }
+  const power checked_total = watts(narrow(total, "total demand"));
   if (!ascending) {
     std::vector<station_id> ids(requests.size());
     std::transform(requests.begin(), requests.end(), ids.begin(), [](const station_request& r) { return r.station; });
@@ -103,7 +112,7 @@ inline power validate_allocation_input(power capacity, std::span<const station_r
     if (duplicate != ids.end())
       throw bad_input("requests.station", describe(duplicate->value), "appears more than once");
   }
-  return total;
+  return checked_total;
 }
 
 /// The allocation when demand fits entirely: everyone gets what they asked for.

@@ -58,7 +58,11 @@ struct proportional_allocation {
 private:
   // Remainders are bucketed by their leading bits so the largest ones can be found in linear time
   // (a full sort of a million remainders would dominate the allocation).
-  static constexpr std::uint32_t bucket_count = 4096;
+  static constexpr std::uint32_t bucket_count = 2048;
+  // Below 2^52 W of total demand every quota fits in 52 bits, so a quota's slot carries its
+  // bucket in bits 52..62 until the final sweep: no scratch array, one memory stream less.
+  static constexpr int packed_shift = 52;
+  static constexpr std::int64_t packed_quota_mask = (std::int64_t{1} << packed_shift) - 1;
 
   // margin * a - b * demand_sum, exactly (int128) or modulo 2^64 (uint64; exact when the true
   // value lies in [0, 2^64), and recognisably out of range when it lies in (-demand_sum, 0)).
@@ -78,7 +82,8 @@ private:
     // r and below bucket_count, which is all the selection below needs.
     const auto bucket_multiplier = static_cast<std::uint64_t>(
         (static_cast<detail::uint128>(bucket_count) << 64) / static_cast<detail::uint128>(demand_sum));
-    std::vector<std::uint16_t> bucket(requests.size());
+    constexpr bool packed = std::is_unsigned_v<Wide>;
+    std::vector<std::uint16_t> bucket(packed ? 0 : requests.size());
     std::array<std::size_t, bucket_count> histogram{};
     power* const quota_of = quotas.data();
 
@@ -101,31 +106,48 @@ private:
         while (remainder < 0) { --quota; remainder += demand_sum; }
         while (remainder >= demand_sum) { ++quota; remainder -= demand_sum; }
       }
-      quota_of[i] = watts(quota);
       granted += quota;
       const auto b = static_cast<std::uint32_t>(
           (static_cast<detail::uint128>(static_cast<std::uint64_t>(remainder)) * bucket_multiplier) >> 64);
-      bucket[i] = static_cast<std::uint16_t>(b);
+      if constexpr (packed) {
+        quota_of[i] = watts(quota | (static_cast<std::int64_t>(b) << packed_shift));
+      } else {
+        quota_of[i] = watts(quota);
+        bucket[i] = static_cast<std::uint16_t>(b);
+      }
       ++histogram[b];
     }
 
     // The floors leave `leftover` watts, fewer than the number of stations with a remainder.
     const auto leftover = static_cast<std::size_t>(margin - granted);
-    if (leftover == 0) return;
     // Buckets above `threshold` win outright; the threshold bucket is settled exactly.
     std::uint32_t threshold = bucket_count - 1;
     std::size_t above = 0;
-    while (above + histogram[threshold] < leftover) above += histogram[threshold--];
-    // Branch-free: about half the stations take a watt here, so a branch would mispredict often.
-    const std::uint16_t* const bucket_of = bucket.data();
-    for (std::size_t i = 0; i < requests.size(); ++i)
-      quota_of[i] = watts(quota_of[i].base() + static_cast<std::int64_t>(bucket_of[i] > threshold));
-    // The threshold bucket's stations, in request order, with their exact remainders. Remainders
-    // cluster when beta is a simple fraction, so this set can be large: it is scanned, not sorted.
-    std::vector<std::size_t> candidates;
-    candidates.reserve(histogram[threshold]);
-    for (std::size_t i = 0; i < requests.size(); ++i)
-      if (bucket_of[i] == threshold) candidates.push_back(i);
+    while (leftover > 0 && above + histogram[threshold] < leftover) above += histogram[threshold--];
+    // One branch-free sweep: about half the stations take a watt, so a branch would mispredict
+    // often. The threshold bucket's stations are collected in request order (the slot past the
+    // last one absorbs the unconditional writes of the others).
+    // With no leftover the threshold stays above every bucket, and the sweep only unpacks.
+    if (leftover == 0) threshold = bucket_count;
+    std::vector<std::size_t> candidates(leftover == 0 ? 1 : histogram[threshold] + 1);
+    std::size_t candidate_count = 0;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      std::int64_t quota = quota_of[i].base();
+      std::uint32_t b = 0;
+      if constexpr (packed) {
+        b = static_cast<std::uint32_t>(quota >> packed_shift);
+        quota &= packed_quota_mask;
+      } else {
+        b = bucket[i];
+      }
+      quota_of[i] = watts(quota + static_cast<std::int64_t>(b > threshold));
+      candidates[candidate_count] = i;
+      candidate_count += static_cast<std::size_t>(b == threshold);
+    }
+    candidates.resize(candidate_count);
+    if (leftover == 0) return;
+    // Remainders cluster when beta is a simple fraction, so this set can be large: it is scanned
+    // and partitioned, never sorted.
     std::vector<Wide> remainders(candidates.size());
     for (std::size_t c = 0; c < candidates.size(); ++c) {
       const std::size_t i = candidates[c];
