@@ -24,7 +24,7 @@ inline std::ostream& operator<<(std::ostream& out, side s) { return out << (s ==
 
 /// One execution: `quantity` of energy passes from `seller` to `buyer`. The buyer pays
 /// `buyer_price` per kWh and the seller receives `seller_price` per kWh; they are equal except
-/// under mechanisms that are not budget balanced (McAfee's trade reduction, VCG, SBBA), where the
+/// under mechanisms that are not budget balanced (McAfee's rule, trade reduction, VCG), where the
 /// difference is the auctioneer's surplus (or deficit).
 struct trade {
   order_id buy_order;

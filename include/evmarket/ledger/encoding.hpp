@@ -1,0 +1,404 @@
+#pragma once
+/// @file
+/// Canonical encoding: one deterministic byte string per record, so the same record hashes the
+/// same on every platform. Fixed-width little-endian integers, u32 length prefixes, and an
+/// envelope {u16 type tag, u16 format version, u32 body length, body}. Each record type plugs in
+/// by specialising `record_traits`; decoding untrusted bytes throws `decode_error`, never crashes.
+
+#include <evmarket/allocation/allocation.hpp>
+#include <evmarket/auction/trade.hpp>
+#include <evmarket/core/error.hpp>
+#include <evmarket/core/ids.hpp>
+#include <evmarket/core/period.hpp>
+#include <evmarket/core/units.hpp>
+#include <evmarket/ledger/concepts.hpp>
+
+#include <bit>
+#include <cmath>
+#include <concepts>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+EVMARKET_BEGIN_NAMESPACE
+
+/// Bytes that are not a valid encoding: truncated, an oversized length, an unknown tag or
+/// version, trailing bytes, or a value outside its type's range.
+class decode_error : public error {
+public:
+  decode_error(std::string_view problem, std::size_t offset)
+      : error("cannot decode ledger bytes at offset " + std::to_string(offset) + ": " + std::string(problem)),
+        offset_(offset) {}
+  /// Where in the input the problem was found.
+  [[nodiscard]] std::size_t offset() const noexcept { return offset_; }
+
+private:
+  std::size_t offset_;
+};
+
+/// Appends canonical fields to a growing byte string.
+class encoder {
+public:
+  /// Fixed-width integers, little-endian; signed ones in two's complement.
+  void u8(std::uint8_t value) { buffer_.push_back(value); }
+  void u16(std::uint16_t value) { little_endian(value, 2); }
+  void u32(std::uint32_t value) { little_endian(value, 4); }
+  void u64(std::uint64_t value) { little_endian(value, 8); }
+  void i32(std::int32_t value) { u32(static_cast<std::uint32_t>(value)); }
+  void i64(std::int64_t value) { u64(static_cast<std::uint64_t>(value)); }
+  /// A double as its IEEE-754 bits, with -0 written as +0 and every NaN as one quiet NaN, so
+  /// equal values encode equally.
+  void real(double value) {
+    if (value == 0.0) value = 0.0;
+    if (std::isnan(value)) value = std::numeric_limits<double>::quiet_NaN();
+    u64(std::bit_cast<std::uint64_t>(value));
+  }
+  /// A u32 length, then the bytes.
+  void blob(byte_view value) {
+    length(value.size(), "blob");
+    raw(value);
+  }
+  /// A u32 length, then the UTF-8 bytes.
+  void text(std::string_view value) { blob(as_bytes(value)); }
+  /// Bytes with no length prefix (fixed-size fields).
+  void raw(byte_view value) { buffer_.insert(buffer_.end(), value.begin(), value.end()); }
+  /// An element count, checked to fit the u32 field.
+  void length(std::size_t count, std::string_view field) {
+    detail::require(count <= std::numeric_limits<std::uint32_t>::max(), field, count,
+                    "is longer than a canonical encoding allows (2^32 - 1)");
+    u32(static_cast<std::uint32_t>(count));
+  }
+
+  /// An identifier as u64, a quantity as its i64 base units, a period as i64 day and i32 slot.
+  template <class Tag>
+  void id(identifier<Tag> value) { u64(value.value); }
+  template <class Tag>
+  void amount(quantity<Tag> value) { i64(value.base()); }
+  void period(const trading_period& value) {
+    i64(value.day);
+    i32(value.slot);
+  }
+
+  /// The bytes written so far.
+  [[nodiscard]] const bytes& buffer() const& noexcept { return buffer_; }
+  /// Moves the bytes out.
+  [[nodiscard]] bytes take() && noexcept { return std::move(buffer_); }
+  /// Reserves space for `size` more bytes.
+  void reserve(std::size_t size) { buffer_.reserve(buffer_.size() + size); }
+
+private:
+  void little_endian(std::uint64_t value, int width) {
+    for (int i = 0; i < width; ++i) buffer_.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+  }
+  bytes buffer_;
+};
+
+/// Reads canonical fields from untrusted bytes; every read checks the bytes remaining first.
+class decoder {
+public:
+  explicit decoder(byte_view input) noexcept : input_(input) {}
+
+  /// Fixed-width little-endian integers (the encoder's counterparts).
+  std::uint8_t u8() { return static_cast<std::uint8_t>(little_endian(1)); }
+  std::uint16_t u16() { return static_cast<std::uint16_t>(little_endian(2)); }
+  std::uint32_t u32() { return static_cast<std::uint32_t>(little_endian(4)); }
+  std::uint64_t u64() { return little_endian(8); }
+  std::int32_t i32() { return static_cast<std::int32_t>(u32()); }
+  std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
+  /// A double; rejects the encodings `encoder::real` never writes (-0, non-canonical NaN).
+  double real() {
+    const std::size_t at = offset_;
+    const std::uint64_t bits = u64();
+    const double value = std::bit_cast<double>(bits);
+    if ((value == 0.0 && bits != 0) ||
+        (std::isnan(value) && bits != std::bit_cast<std::uint64_t>(std::numeric_limits<double>::quiet_NaN())))
+      throw decode_error("non-canonical floating-point value", at);
+    return value;
+  }
+  /// A length-prefixed byte string.
+  bytes blob() {
+    const std::size_t size = length(1);
+    const byte_view value = raw(size);
+    return bytes(value.begin(), value.end());
+  }
+  /// A length-prefixed string.
+  std::string text() {
+    const std::size_t size = length(1);
+    const byte_view value = raw(size);
+    return std::string(reinterpret_cast<const char*>(value.data()), value.size());
+  }
+  /// `size` bytes, viewed in place.
+  byte_view raw(std::size_t size) {
+    need(size);
+    const byte_view value = input_.subspan(offset_, size);
+    offset_ += size;
+    return value;
+  }
+  /// A u32 count of elements that each take at least `min_element_size` bytes; a count the
+  /// remaining input cannot hold is refused before anything is allocated for it.
+  std::size_t length(std::size_t min_element_size) {
+    const std::size_t at = offset_;
+    const std::size_t count = u32();
+    if (min_element_size > 0 && count > remaining() / min_element_size)
+      throw decode_error("length " + std::to_string(count) + " exceeds the bytes that follow", at);
+    return count;
+  }
+
+  /// An identifier, a quantity and a period (a negative slot is refused).
+  template <class Id>
+  Id id() { return Id{u64()}; }
+  template <class Quantity>
+  Quantity amount() { return Quantity::from_base(i64()); }
+  trading_period period() {
+    trading_period value;
+    value.day = i64();
+    const std::size_t at = offset_;
+    value.slot = i32();
+    if (value.slot < 0) throw decode_error("negative trading period slot", at);
+    return value;
+  }
+
+  /// Bytes read so far.
+  [[nodiscard]] std::size_t offset() const noexcept { return offset_; }
+  /// Bytes not yet read.
+  [[nodiscard]] std::size_t remaining() const noexcept { return input_.size() - offset_; }
+  /// Refuses trailing bytes: a canonical encoding has exactly one length.
+  void expect_end() const {
+    if (remaining() != 0) throw decode_error(std::to_string(remaining()) + " trailing bytes", offset_);
+  }
+  /// Throws decode_error at the current offset.
+  [[noreturn]] void fail(std::string_view problem) const { throw decode_error(problem, offset_); }
+
+private:
+  void need(std::size_t size) const {
+    if (size > remaining())
+      throw decode_error("truncated: " + std::to_string(size) + " bytes needed, " + std::to_string(remaining()) +
+                             " left",
+                         offset_);
+  }
+  std::uint64_t little_endian(std::size_t width) {
+    need(width);
+    std::uint64_t value = 0;
+    for (std::size_t i = 0; i < width; ++i) value |= static_cast<std::uint64_t>(input_[offset_ + i]) << (8 * i);
+    offset_ += width;
+    return value;
+  }
+  byte_view input_;
+  std::size_t offset_ = 0;
+};
+
+/// The customization point: specialise for each record type with
+///   static constexpr std::uint16_t tag;      // unique per type (see record_tags)
+///   static constexpr std::uint16_t version;  // the format written; bump on any change
+///   static constexpr std::string_view name;
+///   static void encode(encoder&, const T&);
+///   static T decode(decoder&, std::uint16_t format);  // every format from 1 to `version`
+template <class T>
+struct record_traits;
+
+/// Record: a type with a canonical encoding (a complete `record_traits` specialisation).
+template <class T>
+concept Record = requires(encoder& out, decoder& in, const T& record, std::uint16_t version) {
+  { record_traits<T>::tag } -> std::convertible_to<std::uint16_t>;
+  { record_traits<T>::version } -> std::convertible_to<std::uint16_t>;
+  { record_traits<T>::name } -> std::convertible_to<std::string_view>;
+  record_traits<T>::encode(out, record);
+  { record_traits<T>::decode(in, version) } -> std::same_as<T>;
+};
+
+/// Type tags, by component, so tags never collide: 0x01xx allocation, 0x02xx auction, 0x03xx
+/// clearing, 0x04xx credit, 0x05xx settlement and sessions, 0x0Fxx the ledger's own records,
+/// 0x8000 and up user-defined.
+namespace record_tags {
+inline constexpr std::uint16_t station_request = 0x0101;
+inline constexpr std::uint16_t allocation = 0x0102;
+inline constexpr std::uint16_t trade = 0x0201;
+inline constexpr std::uint16_t confirmed_trade = 0x0F01;
+inline constexpr std::uint16_t sealed_record = 0x0F02;
+inline constexpr std::uint16_t authenticated_record = 0x0F03;
+inline constexpr std::uint16_t user_defined = 0x8000;
+}  // namespace record_tags
+
+/// An envelope read without decoding its body: enough to route or filter records by type.
+struct record_view {
+  std::uint16_t tag = 0;
+  std::uint16_t version = 0;
+  byte_view body;
+};
+
+/// Size of the envelope that precedes every record body.
+inline constexpr std::size_t record_envelope_size = 8;
+
+/// Writes `record` in its envelope onto `out` (records nest this way inside other records).
+template <Record T>
+void encode_into(encoder& out, const T& record) {
+  using traits = record_traits<T>;
+  static_assert(traits::version > 0, "record_traits<T>::version must be at least 1");
+  encoder body;
+  traits::encode(body, record);
+  out.u16(traits::tag);
+  out.u16(traits::version);
+  out.blob(body.buffer());
+}
+
+/// The canonical bytes of `record`: envelope and body.
+template <Record T>
+[[nodiscard]] bytes encode_record(const T& record) {
+  encoder out;
+  encode_into(out, record);
+  return std::move(out).take();
+}
+
+/// Reads one envelope from `in`, leaving the decoder after its body.
+inline record_view read_envelope(decoder& in) {
+  record_view view;
+  view.tag = in.u16();
+  view.version = in.u16();
+  const std::size_t size = in.length(1);
+  view.body = in.raw(size);
+  return view;
+}
+
+/// The envelope of a whole encoded record (exactly one, no trailing bytes).
+[[nodiscard]] inline record_view peek_record(byte_view encoded) {
+  decoder in(encoded);
+  const record_view view = read_envelope(in);
+  in.expect_end();
+  return view;
+}
+
+/// Reads one record of type T in its envelope from `in`.
+template <Record T>
+T decode_from(decoder& in) {
+  using traits = record_traits<T>;
+  const std::size_t at = in.offset();
+  const record_view view = read_envelope(in);
+  if (view.tag != traits::tag)
+    throw decode_error("record tag " + std::to_string(view.tag) + " is not " + std::string(traits::name), at);
+  if (view.version == 0 || view.version > traits::version)
+    throw decode_error("unsupported " + std::string(traits::name) + " format version " + std::to_string(view.version),
+                       at + 2);
+  decoder body(view.body);
+  try {
+    T record = traits::decode(body, view.version);
+    body.expect_end();
+    return record;
+  } catch (const decode_error& e) {
+    // Report offsets relative to the outer input, where the caller can find them.
+    throw decode_error(e.what(), at + record_envelope_size + e.offset());
+  } catch (const bad_input& e) {
+    // A record's own constructor refused a decoded value: still just undecodable bytes.
+    throw decode_error(e.what(), at + record_envelope_size);
+  }
+}
+
+/// Decodes a whole encoded record of type T (exactly one, no trailing bytes).
+template <Record T>
+[[nodiscard]] T decode_record(byte_view encoded) {
+  decoder in(encoded);
+  T record = decode_from<T>(in);
+  in.expect_end();
+  return record;
+}
+
+/// True when `encoded` is an envelope of type T (without decoding the body).
+template <Record T>
+[[nodiscard]] bool holds_record(byte_view encoded) noexcept {
+  return encoded.size() >= 2 && (encoded[0] | (encoded[1] << 8)) == record_traits<T>::tag;
+}
+
+// --- The core records -----------------------------------------------------------------------
+
+/// side: one byte, 0 buy, 1 sell.
+namespace detail {
+inline void encode_side(encoder& out, side value) { out.u8(value == side::buy ? 0 : 1); }
+inline side decode_side(decoder& in) {
+  const std::uint8_t value = in.u8();
+  if (value > 1) in.fail("side must be 0 (buy) or 1 (sell)");
+  return value == 0 ? side::buy : side::sell;
+}
+}  // namespace detail
+
+/// station_request: station u64, demand i64 W, credit f64.
+template <>
+struct record_traits<station_request> {
+  static constexpr std::uint16_t tag = record_tags::station_request;
+  static constexpr std::uint16_t version = 1;
+  static constexpr std::string_view name = "station_request";
+  static void encode(encoder& out, const station_request& r) {
+    out.id(r.station);
+    out.amount(r.demand);
+    out.real(r.credit);
+  }
+  static station_request decode(decoder& in, std::uint16_t) {
+    station_request r;
+    r.station = in.id<station_id>();
+    r.demand = in.amount<power>();
+    r.credit = in.real();
+    return r;
+  }
+};
+
+/// allocation: quotas (u32 count, i64 W each), capacity, total demand, allocated (i64 W), and
+/// the satisfaction rate's numerator and denominator (i64).
+template <>
+struct record_traits<allocation> {
+  static constexpr std::uint16_t tag = record_tags::allocation;
+  static constexpr std::uint16_t version = 1;
+  static constexpr std::string_view name = "allocation";
+  static void encode(encoder& out, const allocation& a) {
+    out.length(a.quotas.size(), "allocation.quotas");
+    for (power quota : a.quotas) out.amount(quota);
+    out.amount(a.capacity);
+    out.amount(a.total_demand);
+    out.amount(a.allocated);
+    out.i64(a.satisfaction.numerator);
+    out.i64(a.satisfaction.denominator);
+  }
+  static allocation decode(decoder& in, std::uint16_t) {
+    allocation a;
+    a.quotas.resize(in.length(8));
+    for (power& quota : a.quotas) quota = in.amount<power>();
+    a.capacity = in.amount<power>();
+    a.total_demand = in.amount<power>();
+    a.allocated = in.amount<power>();
+    a.satisfaction.numerator = in.i64();
+    a.satisfaction.denominator = in.i64();
+    if (a.satisfaction.denominator <= 0) in.fail("satisfaction denominator must be positive");
+    return a;
+  }
+};
+
+/// trade: buy order, sell order, buyer, seller (u64), quantity (i64 Wh), buyer's and seller's
+/// prices (i64 micro-Token/kWh).
+template <>
+struct record_traits<trade> {
+  static constexpr std::uint16_t tag = record_tags::trade;
+  static constexpr std::uint16_t version = 1;
+  static constexpr std::string_view name = "trade";
+  static void encode(encoder& out, const trade& t) {
+    out.id(t.buy_order);
+    out.id(t.sell_order);
+    out.id(t.buyer);
+    out.id(t.seller);
+    out.amount(t.quantity);
+    out.amount(t.buyer_price);
+    out.amount(t.seller_price);
+  }
+  static trade decode(decoder& in, std::uint16_t) {
+    trade t;
+    t.buy_order = in.id<order_id>();
+    t.sell_order = in.id<order_id>();
+    t.buyer = in.id<participant_id>();
+    t.seller = in.id<participant_id>();
+    t.quantity = in.amount<energy>();
+    t.buyer_price = in.amount<price>();
+    t.seller_price = in.amount<price>();
+    return t;
+  }
+};
+
+EVMARKET_END_NAMESPACE
