@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include <Eigen/Eigenvalues>
 
 #include <cmath>
@@ -209,14 +211,7 @@ TEST_CASE("random-index tables and the consistency verdict") {
 }
 
 TEST_CASE("bad input gives a typed error naming the entry") {
-  auto field_of = [](auto&& make) -> std::string {
-    try {
-      make();
-    } catch (const bad_input& e) {
-      return e.field();
-    }
-    return "no error";
-  };
+  using evmarket_test::field_of;
   CHECK(field_of([] { (void)pairwise_matrix::from_rows({{1, 0}, {0, 1}}); }) == "judgments[0][1]");
   CHECK(field_of([] { (void)pairwise_matrix::from_rows({{1, 2}, {-0.5, 1}}); }) == "judgments[1][0]");
   CHECK(field_of([] { (void)pairwise_matrix::from_rows({{1, std::nan("")}, {1, 1}}); }) == "judgments[0][1]");

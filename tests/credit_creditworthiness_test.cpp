@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -202,14 +204,7 @@ TEST_CASE("bad input gives a typed error naming the field") {
   const reservation_credit_rule<> rule;
   const reservation booked{user_id{1}, A, hour(8), kilowatt_hours(10)};
   const charging_record actual{user_id{1}, A, hour(8), kilowatt_hours(10)};
-  auto field_of = [](auto&& make) -> std::string {
-    try {
-      make();
-    } catch (const bad_input& e) {
-      return e.field();
-    }
-    return "no error";
-  };
+  using evmarket_test::field_of;
   CHECK(field_of([&] { (void)rule.assess({user_id{1}, A, hour(8), energy::zero()}, actual); }) == "reservation.amount");
   CHECK(field_of([&] { (void)rule.assess(booked, {user_id{1}, A, hour(8), watt_hours(-1)}); }) == "record.delivered");
   CHECK(field_of([&] { (void)rule.updated(std::nan(""), booked, actual); }) == "credit");

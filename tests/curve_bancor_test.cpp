@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
 #include <cmath>
@@ -221,14 +223,7 @@ TEST_CASE("buy and sell change supply and balance together and keep B = CRR * S 
 TEST_CASE("bad input names the argument and leaves the curve unchanged") {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();
-  auto field_of = [](auto&& make) -> std::string {
-    try {
-      make();
-    } catch (const bad_input& e) {
-      return e.field();
-    }
-    return "no error";
-  };
+  using evmarket_test::field_of;
   CHECK(field_of([&] { return bancor_curve<double>(0, 1, 0.5); }) == "supply");
   CHECK(field_of([&] { return bancor_curve<double>(-1, 1, 0.5); }) == "supply");
   CHECK(field_of([&] { return bancor_curve<double>(nan, 1, 0.5); }) == "supply");

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+#include "matching_test_support.hpp"
+
 #include <Eigen/Core>
 
 #include <algorithm>
@@ -15,13 +17,9 @@
 #include <vector>
 
 using namespace evmarket;
+using namespace evmarket_test;
 
 namespace {
-
-template <class Scalar>
-using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using bool_matrix = Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-constexpr double inf = std::numeric_limits<double>::infinity();
 
 // Brute force: every seller chooses a subset of exactly L[j] allowed buyers (recursively), buyers'
 // loads are checked against L^a. Returns NaN when no choice is feasible.

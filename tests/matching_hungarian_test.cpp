@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include "matching_test_support.hpp"
+
 #include <Eigen/Core>
 
 #include <algorithm>
@@ -14,13 +16,9 @@
 #include <vector>
 
 using namespace evmarket;
+using namespace evmarket_test;
 
 namespace {
-
-template <class Scalar>
-using matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using bool_matrix = Eigen::Matrix<bool, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-constexpr double inf = std::numeric_limits<double>::infinity();
 
 // Brute force over every injective map of the smaller side into the larger (depth-first); +inf
 // (or -inf when maximising) and masked entries are forbidden. NaN when no complete matching exists.

@@ -561,24 +561,17 @@ class order_book {
   /// Takes the node out of its level's queue, removing the level when it empties.
   void unlink(std::uint32_t slot) noexcept {
     detail::book_node& node = nodes_[slot];
-    detail::book_level& level = levels_[node.level];
-    if (node.prev != detail::no_slot)
-      nodes_[node.prev].next = node.next;
-    else
-      level.head = node.next;
-    if (node.next != detail::no_slot)
-      nodes_[node.next].prev = node.prev;
-    else
-      level.tail = node.prev;
-    level.total -= node.open;
-    if (--level.count == 0) {
+    // Kept before remove_from_level clears node.level: an emptied level is found and freed by it.
+    const std::uint32_t level_slot = node.level;
+    detail::book_level& level = levels_[level_slot];
+    remove_from_level(slot, level);
+    if (level.count == 0) {
       ladder_type& entries = ladder(node.order_side);
       const std::size_t at =
-          entries.back().level == node.level ? entries.size() - 1 : ladder_position(node.order_side, node.limit);
+          entries.back().level == level_slot ? entries.size() - 1 : ladder_position(node.order_side, node.limit);
       entries.erase(entries.begin() + static_cast<std::ptrdiff_t>(at));
-      free_level(node.level);
+      free_level(level_slot);
     }
-    node.level = detail::no_slot;
   }
 
   void free_level(std::uint32_t level_slot) noexcept {
@@ -738,7 +731,8 @@ class order_book {
     return filled;
   }
 
-  /// Unlinks a node from `level` during the matching walk (the walk removes empty levels).
+  /// Unlinks a node from `level`, leaving the level in place even when empty (the matching walk
+  /// removes empty levels itself; unlink does it for everyone else).
   void remove_from_level(std::uint32_t slot, detail::book_level& level) noexcept {
     detail::book_node& node = nodes_[slot];
     if (node.prev != detail::no_slot)

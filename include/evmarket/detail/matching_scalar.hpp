@@ -69,6 +69,17 @@ struct matching_arithmetic<std::int64_t> {
   static constexpr work infinity = static_cast<int128>(1) << 120;
 };
 
+/// Rejects, at compile time, weight and mask types the solvers do not take (as static_assert).
+// One check for every public solver overload; the compiler's "required from" note names the caller.
+template <class Scalar, class MaskScalar = bool>
+consteval void check_matching_types() {
+  static_assert(
+      MatchingScalar<Scalar>,
+      "matching solver: weights must be double, float or std::int64_t; cast the matrix with .cast<double>()");
+  static_assert(std::is_same_v<MaskScalar, bool>,
+                "matching solver: the mask must be a bool matrix (true = the pair may be matched)");
+}
+
 /// Finite weights above this magnitude could overflow a double once potentials accumulate.
 inline constexpr double matching_magnitude_limit = 1e300;
 

@@ -64,22 +64,12 @@ template <Record T, Mac M>
 
 /// authenticated_record: algorithm u16, record and tag (length-prefixed).
 template <>
-struct record_traits<authenticated_record> {
+struct record_traits<authenticated_record>
+    : detail::record_fields<authenticated_record, &authenticated_record::algorithm, &authenticated_record::record,
+                            &authenticated_record::tag> {
   static constexpr std::uint16_t tag = record_tags::authenticated_record;
   static constexpr std::uint16_t version = 1;
   static constexpr std::string_view name = "authenticated_record";
-  static void encode(encoder& out, const authenticated_record& a) {
-    out.u16(a.algorithm);
-    out.blob(a.record);
-    out.blob(a.tag);
-  }
-  static authenticated_record decode(decoder& in, std::uint16_t) {
-    authenticated_record a;
-    a.algorithm = in.u16();
-    a.record = in.blob();
-    a.tag = in.blob();
-    return a;
-  }
 };
 
 EVMARKET_END_NAMESPACE

@@ -310,6 +310,81 @@ template <Record T>
   return encoded.size() >= 2 && (encoded[0] | (encoded[1] << 8)) == record_traits<T>::tag;
 }
 
+namespace detail {
+/// Whether T is an identifier, a quantity: the kinds the field table below maps by template.
+template <class T>
+inline constexpr bool is_identifier = false;
+template <class Tag>
+inline constexpr bool is_identifier<identifier<Tag>> = true;
+template <class T>
+inline constexpr bool is_quantity = false;
+template <class Tag>
+inline constexpr bool is_quantity<quantity<Tag>> = true;
+/// Always false, but only once instantiated: lets the table's last branch reject a type.
+template <class>
+inline constexpr bool no_field_form = false;
+
+/// Writes one field of a `record_fields` record in the canonical form of its type. This is the
+/// whole type-to-bytes table for such records, so encode and decode cannot drift apart.
+template <class Field>
+void encode_field(encoder& out, const Field& value) {
+  if constexpr (std::is_same_v<Field, std::uint16_t>)
+    out.u16(value);
+  else if constexpr (std::is_same_v<Field, std::uint64_t>)
+    out.u64(value);
+  else if constexpr (std::is_same_v<Field, double>)
+    out.real(value);
+  else if constexpr (std::is_same_v<Field, bytes>)
+    out.blob(value);
+  else if constexpr (std::is_same_v<Field, trading_period>)
+    out.period(value);
+  else if constexpr (is_identifier<Field>)
+    out.id(value);
+  else if constexpr (is_quantity<Field>)
+    out.amount(value);
+  else if constexpr (Record<Field>)
+    encode_into(out, value);  // a nested record, in its own envelope
+  else
+    static_assert(no_field_form<Field>, "no canonical form for this field type: write encode/decode by hand");
+}
+
+/// Reads one field written by encode_field (the same table, read side).
+template <class Field>
+void decode_field(decoder& in, Field& value) {
+  if constexpr (std::is_same_v<Field, std::uint16_t>)
+    value = in.u16();
+  else if constexpr (std::is_same_v<Field, std::uint64_t>)
+    value = in.u64();
+  else if constexpr (std::is_same_v<Field, double>)
+    value = in.real();
+  else if constexpr (std::is_same_v<Field, bytes>)
+    value = in.blob();
+  else if constexpr (std::is_same_v<Field, trading_period>)
+    value = in.period();
+  else if constexpr (is_identifier<Field>)
+    value = in.id<Field>();
+  else if constexpr (is_quantity<Field>)
+    value = in.amount<Field>();
+  else if constexpr (Record<Field>)
+    value = decode_from<Field>(in);
+  else
+    static_assert(no_field_form<Field>, "no canonical form for this field type: write encode/decode by hand");
+}
+
+/// A `record_traits` base for records that are nothing but their fields: each of `Fields` (a
+/// pointer to a member of T) in the order listed, by encode_field/decode_field. Only for
+/// records with a single format and no checks beyond the fields' own; others encode by hand.
+template <class T, auto... Fields>
+struct record_fields {
+  static void encode(encoder& out, const T& record) { (encode_field(out, record.*Fields), ...); }
+  static T decode(decoder& in, std::uint16_t) {
+    T record;
+    (decode_field(in, record.*Fields), ...);  // a comma fold: the fields are read in order
+    return record;
+  }
+};
+}  // namespace detail
+
 // --- The core records -----------------------------------------------------------------------
 
 /// side: one byte, 0 buy, 1 sell.
@@ -324,22 +399,11 @@ inline side decode_side(decoder& in) {
 
 /// station_request: station u64, demand i64 W, credit f64.
 template <>
-struct record_traits<station_request> {
+struct record_traits<station_request> : detail::record_fields<station_request, &station_request::station,
+                                                              &station_request::demand, &station_request::credit> {
   static constexpr std::uint16_t tag = record_tags::station_request;
   static constexpr std::uint16_t version = 1;
   static constexpr std::string_view name = "station_request";
-  static void encode(encoder& out, const station_request& r) {
-    out.id(r.station);
-    out.amount(r.demand);
-    out.real(r.credit);
-  }
-  static station_request decode(decoder& in, std::uint16_t) {
-    station_request r;
-    r.station = in.id<station_id>();
-    r.demand = in.amount<power>();
-    r.credit = in.real();
-    return r;
-  }
 };
 
 /// allocation: quotas (u32 count, i64 W each), capacity, total demand, allocated (i64 W), and
@@ -375,30 +439,12 @@ struct record_traits<allocation> {
 /// trade: buy order, sell order, buyer, seller (u64), quantity (i64 Wh), buyer's and seller's
 /// prices (i64 micro-Token/kWh).
 template <>
-struct record_traits<trade> {
+struct record_traits<trade>
+    : detail::record_fields<trade, &trade::buy_order, &trade::sell_order, &trade::buyer, &trade::seller,
+                            &trade::quantity, &trade::buyer_price, &trade::seller_price> {
   static constexpr std::uint16_t tag = record_tags::trade;
   static constexpr std::uint16_t version = 1;
   static constexpr std::string_view name = "trade";
-  static void encode(encoder& out, const trade& t) {
-    out.id(t.buy_order);
-    out.id(t.sell_order);
-    out.id(t.buyer);
-    out.id(t.seller);
-    out.amount(t.quantity);
-    out.amount(t.buyer_price);
-    out.amount(t.seller_price);
-  }
-  static trade decode(decoder& in, std::uint16_t) {
-    trade t;
-    t.buy_order = in.id<order_id>();
-    t.sell_order = in.id<order_id>();
-    t.buyer = in.id<participant_id>();
-    t.seller = in.id<participant_id>();
-    t.quantity = in.amount<energy>();
-    t.buyer_price = in.amount<price>();
-    t.seller_price = in.amount<price>();
-    return t;
-  }
 };
 
 EVMARKET_END_NAMESPACE

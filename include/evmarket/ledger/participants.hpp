@@ -156,28 +156,13 @@ private:
 
 /// confirmed_trade: the trade record, the period, both sequence numbers and both signatures.
 template <>
-struct record_traits<confirmed_trade> {
+struct record_traits<confirmed_trade>
+    : detail::record_fields<confirmed_trade, &confirmed_trade::deal, &confirmed_trade::period,
+                            &confirmed_trade::buyer_sequence, &confirmed_trade::seller_sequence,
+                            &confirmed_trade::buyer_signature, &confirmed_trade::seller_signature> {
   static constexpr std::uint16_t tag = record_tags::confirmed_trade;
   static constexpr std::uint16_t version = 1;
   static constexpr std::string_view name = "confirmed_trade";
-  static void encode(encoder& out, const confirmed_trade& t) {
-    encode_into(out, t.deal);
-    out.period(t.period);
-    out.u64(t.buyer_sequence);
-    out.u64(t.seller_sequence);
-    out.blob(t.buyer_signature);
-    out.blob(t.seller_signature);
-  }
-  static confirmed_trade decode(decoder& in, std::uint16_t) {
-    confirmed_trade t;
-    t.deal = decode_from<trade>(in);
-    t.period = in.period();
-    t.buyer_sequence = in.u64();
-    t.seller_sequence = in.u64();
-    t.buyer_signature = in.blob();
-    t.seller_signature = in.blob();
-    return t;
-  }
 };
 
 EVMARKET_END_NAMESPACE

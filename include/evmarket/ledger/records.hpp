@@ -72,110 +72,51 @@ struct record_traits<order_request> {
 
 /// call_order: id, participant (u64), quantity (i64 Wh), limit (i64 micro-Token/kWh).
 template <>
-struct record_traits<call_order> {
+struct record_traits<call_order> : detail::record_fields<call_order, &call_order::id, &call_order::participant,
+                                                         &call_order::quantity, &call_order::limit> {
   static constexpr std::uint16_t tag = record_tags::call_order;
   static constexpr std::uint16_t version = 1;
   static constexpr std::string_view name = "call_order";
-  static void encode(encoder& out, const call_order& o) {
-    out.id(o.id);
-    out.id(o.participant);
-    out.amount(o.quantity);
-    out.amount(o.limit);
-  }
-  static call_order decode(decoder& in, std::uint16_t) {
-    call_order o;
-    o.id = in.id<order_id>();
-    o.participant = in.id<participant_id>();
-    o.quantity = in.amount<energy>();
-    o.limit = in.amount<price>();
-    return o;
-  }
 };
 
 /// participant_position (a clearing's outcome for one participant): participant (u64), bought,
 /// sold (i64 Wh), net payment (i64 micro-Token).
 template <>
-struct record_traits<participant_position> {
+struct record_traits<participant_position>
+    : detail::record_fields<participant_position, &participant_position::participant, &participant_position::bought,
+                            &participant_position::sold, &participant_position::net_payment> {
   static constexpr std::uint16_t tag = record_tags::participant_position;
   static constexpr std::uint16_t version = 1;
   static constexpr std::string_view name = "participant_position";
-  static void encode(encoder& out, const participant_position& p) {
-    out.id(p.participant);
-    out.amount(p.bought);
-    out.amount(p.sold);
-    out.amount(p.net_payment);
-  }
-  static participant_position decode(decoder& in, std::uint16_t) {
-    participant_position p;
-    p.participant = in.id<participant_id>();
-    p.bought = in.amount<energy>();
-    p.sold = in.amount<energy>();
-    p.net_payment = in.amount<money>();
-    return p;
-  }
 };
 
 /// reservation: user, station (u64), period (i64 day, i32 slot), amount (i64 Wh).
 template <>
-struct record_traits<reservation> {
+struct record_traits<reservation> : detail::record_fields<reservation, &reservation::user, &reservation::station,
+                                                          &reservation::period, &reservation::amount> {
   static constexpr std::uint16_t tag = record_tags::reservation;
   static constexpr std::uint16_t version = 1;
   static constexpr std::string_view name = "reservation";
-  static void encode(encoder& out, const reservation& r) {
-    out.id(r.user);
-    out.id(r.station);
-    out.period(r.period);
-    out.amount(r.amount);
-  }
-  static reservation decode(decoder& in, std::uint16_t) {
-    reservation r;
-    r.user = in.id<user_id>();
-    r.station = in.id<station_id>();
-    r.period = in.period();
-    r.amount = in.amount<energy>();
-    return r;
-  }
 };
 
 /// charging_record: user, station (u64), period (i64 day, i32 slot), delivered (i64 Wh).
 template <>
-struct record_traits<charging_record> {
+struct record_traits<charging_record>
+    : detail::record_fields<charging_record, &charging_record::user, &charging_record::station,
+                            &charging_record::period, &charging_record::delivered> {
   static constexpr std::uint16_t tag = record_tags::charging_record;
   static constexpr std::uint16_t version = 1;
   static constexpr std::string_view name = "charging_record";
-  static void encode(encoder& out, const charging_record& r) {
-    out.id(r.user);
-    out.id(r.station);
-    out.period(r.period);
-    out.amount(r.delivered);
-  }
-  static charging_record decode(decoder& in, std::uint16_t) {
-    charging_record r;
-    r.user = in.id<user_id>();
-    r.station = in.id<station_id>();
-    r.period = in.period();
-    r.delivered = in.amount<energy>();
-    return r;
-  }
 };
 
 /// settled_reservation (the input of a credit update): the reservation and the charging record,
 /// each in its own envelope.
 template <>
-struct record_traits<settled_reservation> {
+struct record_traits<settled_reservation>
+    : detail::record_fields<settled_reservation, &settled_reservation::booked, &settled_reservation::actual> {
   static constexpr std::uint16_t tag = record_tags::settled_reservation;
   static constexpr std::uint16_t version = 1;
   static constexpr std::string_view name = "settled_reservation";
-  static void encode(encoder& out, const settled_reservation& s) {
-    encode_into(out, s.booked);
-    encode_into(out, s.actual);
-  }
-  static settled_reservation decode(decoder& in, std::uint16_t) {
-    settled_reservation s;
-    s.booked = decode_from<reservation>(in);
-    s.actual = decode_from<charging_record>(in);
-    return s;
-  }
 };
 
 EVMARKET_END_NAMESPACE

@@ -68,24 +68,12 @@ template <Record T, Aead A>
 
 /// sealed_record: algorithm u16, inner tag u16, nonce and ciphertext (length-prefixed).
 template <>
-struct record_traits<sealed_record> {
+struct record_traits<sealed_record>
+    : detail::record_fields<sealed_record, &sealed_record::algorithm, &sealed_record::inner_tag, &sealed_record::nonce,
+                            &sealed_record::ciphertext> {
   static constexpr std::uint16_t tag = record_tags::sealed_record;
   static constexpr std::uint16_t version = 1;
   static constexpr std::string_view name = "sealed_record";
-  static void encode(encoder& out, const sealed_record& s) {
-    out.u16(s.algorithm);
-    out.u16(s.inner_tag);
-    out.blob(s.nonce);
-    out.blob(s.ciphertext);
-  }
-  static sealed_record decode(decoder& in, std::uint16_t) {
-    sealed_record s;
-    s.algorithm = in.u16();
-    s.inner_tag = in.u16();
-    s.nonce = in.blob();
-    s.ciphertext = in.blob();
-    return s;
-  }
 };
 
 EVMARKET_END_NAMESPACE

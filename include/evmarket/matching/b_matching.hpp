@@ -398,9 +398,7 @@ template <class Derived>
                                                                            std::span<const int> buyer_capacity,
                                                                            objective sense = objective::minimise) {
   using Scalar = typename Derived::Scalar;
-  static_assert(
-      MatchingScalar<Scalar>,
-      "solve_b_matching: weights must be double, float or std::int64_t; cast the matrix with .cast<double>()");
+  detail::check_matching_types<Scalar>();
   return detail::solve_b_matching_impl<Scalar>(weight_matrix_ref<Scalar>(weights.derived()), nullptr, sense,
                                                seller_demand, buyer_capacity);
 }
@@ -411,11 +409,7 @@ template <class Derived, class MaskDerived>
     const Eigen::MatrixBase<Derived>& weights, const Eigen::MatrixBase<MaskDerived>& allowed,
     std::span<const int> seller_demand, std::span<const int> buyer_capacity, objective sense = objective::minimise) {
   using Scalar = typename Derived::Scalar;
-  static_assert(
-      MatchingScalar<Scalar>,
-      "solve_b_matching: weights must be double, float or std::int64_t; cast the matrix with .cast<double>()");
-  static_assert(std::is_same_v<typename MaskDerived::Scalar, bool>,
-                "solve_b_matching: the mask must be a bool matrix (true = the pair may be matched)");
+  detail::check_matching_types<Scalar, typename MaskDerived::Scalar>();
   const allowed_mask_ref mask(allowed.derived());
   return detail::solve_b_matching_impl<Scalar>(weight_matrix_ref<Scalar>(weights.derived()), &mask, sense,
                                                seller_demand, buyer_capacity);

@@ -423,9 +423,7 @@ template <class Derived>
 [[nodiscard]] assignment_result<typename Derived::Scalar> solve_assignment(const Eigen::MatrixBase<Derived>& weights,
                                                                            objective sense = objective::minimise) {
   using Scalar = typename Derived::Scalar;
-  static_assert(
-      MatchingScalar<Scalar>,
-      "solve_assignment: weights must be double, float or std::int64_t; cast the matrix with .cast<double>()");
+  detail::check_matching_types<Scalar>();
   if (weights.rows() <= weights.cols())
     return detail::solve_assignment_oriented<Scalar>(weight_matrix_ref<Scalar>(weights.derived()), nullptr, sense,
                                                      false);
@@ -440,11 +438,7 @@ template <class Derived, class MaskDerived>
     const Eigen::MatrixBase<Derived>& weights, const Eigen::MatrixBase<MaskDerived>& allowed,
     objective sense = objective::minimise) {
   using Scalar = typename Derived::Scalar;
-  static_assert(
-      MatchingScalar<Scalar>,
-      "solve_assignment: weights must be double, float or std::int64_t; cast the matrix with .cast<double>()");
-  static_assert(std::is_same_v<typename MaskDerived::Scalar, bool>,
-                "solve_assignment: the mask must be a bool matrix (true = the pair may be matched)");
+  detail::check_matching_types<Scalar, typename MaskDerived::Scalar>();
   detail::require(allowed.rows() == weights.rows() && allowed.cols() == weights.cols(), "allowed",
                   std::to_string(allowed.rows()) + " x " + std::to_string(allowed.cols()),
                   "must have the shape of weights (" + std::to_string(weights.rows()) + " x " +
