@@ -186,6 +186,49 @@ inline bool run_power(std::string_view function, const uint256& base_n, const ui
   out.precision = p.precision;
   return true;
 }
+
+// S((1 + A/R)^(e/M) - 1), rounded down: purchaseTargetAmount (e = weight) and fundSupplyAmount
+// (e = ratio) are this one computation once their own arguments have been checked.
+inline bancor_evm_result growth_amount(std::string_view fn, const uint256& supply, const uint256& balance,
+                                       std::uint32_t exponent, const uint256& amount) {
+  if (amount.is_zero()) return bancor_evm_result(uint256(0));
+  bancor_revert revert = bancor_revert::none;
+  if (exponent == max_weight) {
+    uint256 product;
+    if (!detail::bancor_evm::checked_mul(supply, amount, product, revert))
+      return {fn, revert, "supply * amount", amount};
+    return bancor_evm_result(product / balance);
+  }
+  uint256 base_n;
+  if (!detail::bancor_evm::checked_add(amount, balance, base_n, revert))
+    return {fn, revert, "amount + reserve_balance", amount};
+  bancor_power p;
+  bancor_evm_result failure(uint256(0));
+  if (!run_power(fn, base_n, balance, exponent, max_weight, "amount + reserve_balance", "amount", amount, p, failure))
+    return failure;
+  return grow(fn, supply, p);
+}
+
+// R(1 - (1 - A/S)^(M/e)), rounded down: saleTargetAmount (e = weight) and liquidateReserveAmount
+// (e = ratio) are this one computation once their own arguments have been checked.
+inline bancor_evm_result reduction_amount(std::string_view fn, const uint256& supply, const uint256& balance,
+                                          std::uint32_t exponent, const uint256& amount) {
+  if (amount > supply) return {fn, bancor_revert::invalid_amount, "amount", amount};
+  if (amount.is_zero()) return bancor_evm_result(uint256(0));
+  if (amount == supply) return bancor_evm_result(balance);
+  bancor_revert revert = bancor_revert::none;
+  if (exponent == max_weight) {
+    uint256 product;
+    if (!detail::bancor_evm::checked_mul(balance, amount, product, revert))
+      return {fn, revert, "reserve_balance * amount", amount};
+    return bancor_evm_result(product / supply);
+  }
+  bancor_power p;
+  bancor_evm_result failure(uint256(0));
+  if (!run_power(fn, supply, supply - amount, max_weight, exponent, "supply", "amount", amount, p, failure))
+    return failure;
+  return shrink(fn, balance, p);
+}
 }  // namespace detail_checks
 
 /// The contract's power(baseN, baseD, expN, expD); needs baseN >= baseD >= 1 and exponents >= 1.
@@ -212,22 +255,7 @@ inline bool run_power(std::string_view function, const uint256& base_n, const ui
   if (supply.is_zero()) return {fn, bancor_revert::invalid_supply, "supply", supply};
   if (balance.is_zero()) return {fn, bancor_revert::invalid_reserve_balance, "reserve_balance", balance};
   if (!valid_weight(weight)) return {fn, bancor_revert::invalid_reserve_weight, "reserve_weight", weight};
-  if (amount.is_zero()) return bancor_evm_result(uint256(0));
-  bancor_revert revert = bancor_revert::none;
-  if (weight == max_weight) {
-    uint256 product;
-    if (!detail::bancor_evm::checked_mul(supply, amount, product, revert))
-      return {fn, revert, "supply * amount", amount};
-    return bancor_evm_result(product / balance);
-  }
-  uint256 base_n;
-  if (!detail::bancor_evm::checked_add(amount, balance, base_n, revert))
-    return {fn, revert, "amount + reserve_balance", amount};
-  bancor_power p;
-  bancor_evm_result failure(uint256(0));
-  if (!run_power(fn, base_n, balance, weight, max_weight, "amount + reserve_balance", "amount", amount, p, failure))
-    return failure;
-  return grow(fn, supply, p);
+  return growth_amount(fn, supply, balance, weight, amount);
 }
 
 /// saleTargetAmount: reserve paid for `amount` tokens, R(1 - (1 - A/S)^(M/w)), rounded down.
@@ -238,21 +266,7 @@ inline bool run_power(std::string_view function, const uint256& base_n, const ui
   if (supply.is_zero()) return {fn, bancor_revert::invalid_supply, "supply", supply};
   if (balance.is_zero()) return {fn, bancor_revert::invalid_reserve_balance, "reserve_balance", balance};
   if (!valid_weight(weight)) return {fn, bancor_revert::invalid_reserve_weight, "reserve_weight", weight};
-  if (amount > supply) return {fn, bancor_revert::invalid_amount, "amount", amount};
-  if (amount.is_zero()) return bancor_evm_result(uint256(0));
-  if (amount == supply) return bancor_evm_result(balance);
-  bancor_revert revert = bancor_revert::none;
-  if (weight == max_weight) {
-    uint256 product;
-    if (!detail::bancor_evm::checked_mul(balance, amount, product, revert))
-      return {fn, revert, "reserve_balance * amount", amount};
-    return bancor_evm_result(product / supply);
-  }
-  bancor_power p;
-  bancor_evm_result failure(uint256(0));
-  if (!run_power(fn, supply, supply - amount, max_weight, weight, "supply", "amount", amount, p, failure))
-    return failure;
-  return shrink(fn, balance, p);
+  return reduction_amount(fn, supply, balance, weight, amount);
 }
 
 /// crossReserveTargetAmount: target reserve paid for `amount` of the source reserve,
@@ -324,22 +338,7 @@ inline bool run_power(std::string_view function, const uint256& base_n, const ui
   if (supply.is_zero()) return {fn, bancor_revert::invalid_supply, "supply", supply};
   if (balance.is_zero()) return {fn, bancor_revert::invalid_reserve_balance, "reserve_balance", balance};
   if (!valid_ratio(ratio)) return {fn, bancor_revert::invalid_reserve_ratio, "reserve_ratio", ratio};
-  if (amount.is_zero()) return bancor_evm_result(uint256(0));
-  bancor_revert revert = bancor_revert::none;
-  if (ratio == max_weight) {
-    uint256 product;
-    if (!detail::bancor_evm::checked_mul(amount, supply, product, revert))
-      return {fn, revert, "amount * supply", amount};
-    return bancor_evm_result(product / balance);
-  }
-  uint256 base_n;
-  if (!detail::bancor_evm::checked_add(balance, amount, base_n, revert))
-    return {fn, revert, "reserve_balance + amount", amount};
-  bancor_power p;
-  bancor_evm_result failure(uint256(0));
-  if (!run_power(fn, base_n, balance, ratio, max_weight, "reserve_balance + amount", "amount", amount, p, failure))
-    return failure;
-  return grow(fn, supply, p);
+  return growth_amount(fn, supply, balance, ratio, amount);
 }
 
 /// liquidateReserveAmount: reserve paid for burning `amount` pool tokens, R(1 - ((S - A)/S)^(M/q)),
@@ -351,21 +350,7 @@ inline bool run_power(std::string_view function, const uint256& base_n, const ui
   if (supply.is_zero()) return {fn, bancor_revert::invalid_supply, "supply", supply};
   if (balance.is_zero()) return {fn, bancor_revert::invalid_reserve_balance, "reserve_balance", balance};
   if (!valid_ratio(ratio)) return {fn, bancor_revert::invalid_reserve_ratio, "reserve_ratio", ratio};
-  if (amount > supply) return {fn, bancor_revert::invalid_amount, "amount", amount};
-  if (amount.is_zero()) return bancor_evm_result(uint256(0));
-  if (amount == supply) return bancor_evm_result(balance);
-  bancor_revert revert = bancor_revert::none;
-  if (ratio == max_weight) {
-    uint256 product;
-    if (!detail::bancor_evm::checked_mul(amount, balance, product, revert))
-      return {fn, revert, "amount * reserve_balance", amount};
-    return bancor_evm_result(product / supply);
-  }
-  bancor_power p;
-  bancor_evm_result failure(uint256(0));
-  if (!run_power(fn, supply, supply - amount, max_weight, ratio, "supply", "amount", amount, p, failure))
-    return failure;
-  return shrink(fn, balance, p);
+  return reduction_amount(fn, supply, balance, ratio, amount);
 }
 
 /// purchase_target_amount, throwing bancor_evm_error where the contract reverts.
