@@ -55,11 +55,10 @@ struct block {
   friend bool operator==(const block&, const block&) = default;
 };
 
-/// The bytes a block's hash and signature cover: a 0x02 domain byte (Merkle leaves use 0x00,
-/// nodes 0x01, trade confirmations 0x03), then every header field but the hash and signature.
-[[nodiscard]] inline bytes block_preimage(const block_header& header) {
-  encoder out;
-  out.u8(0x02);
+namespace detail {
+/// The header fields a block's signature covers, in wire order (shared by the preimage and the
+/// stored block, so the two can never disagree).
+inline void encode_signed_fields(encoder& out, const block_header& header) {
   out.u16(header.format_version);
   out.u64(header.height);
   out.blob(header.previous_hash);
@@ -68,6 +67,15 @@ struct block {
   out.u16(header.hash_algorithm);
   out.u16(header.signature_algorithm);
   out.blob(header.signer_key);
+}
+}  // namespace detail
+
+/// The bytes a block's hash and signature cover: a 0x02 domain byte (Merkle leaves use 0x00,
+/// nodes 0x01, trade confirmations 0x03), then every header field but the hash and signature.
+[[nodiscard]] inline bytes block_preimage(const block_header& header) {
+  encoder out;
+  out.u8(0x02);
+  detail::encode_signed_fields(out, header);
   return std::move(out).take();
 }
 
@@ -75,14 +83,7 @@ struct block {
 [[nodiscard]] inline bytes encode_block(const block& b) {
   encoder out;
   const block_header& h = b.header;
-  out.u16(h.format_version);
-  out.u64(h.height);
-  out.blob(h.previous_hash);
-  out.blob(h.merkle_root);
-  out.i64(h.timestamp);
-  out.u16(h.hash_algorithm);
-  out.u16(h.signature_algorithm);
-  out.blob(h.signer_key);
+  detail::encode_signed_fields(out, h);
   out.blob(h.hash);
   out.blob(h.signature);
   out.length(b.records.size(), "block.records");
