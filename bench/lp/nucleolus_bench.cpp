@@ -35,43 +35,37 @@ evmarket::assignment_game<double> random_assignment(std::size_t size, std::uint6
   return evmarket::assignment_game<double>(std::move(gains));
 }
 
+// Times the nucleolus of `game`, stopping with an error if any run is not certified; records the
+// number of stages and returns the last result for further counters.
+template <class Game>
+evmarket::nucleolus_result run_certified(benchmark::State& state, const Game& game) {
+  evmarket::nucleolus_result last;
+  for (auto _ : state) {
+    last = evmarket::nucleolus(game);
+    if (!last.certified()) {
+      state.SkipWithError(("certificate failed: " + last.certificate.reason).c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(last.allocation.data());
+  }
+  state.counters["stages"] = static_cast<double>(last.stages);
+  return last;
+}
+
 void BM_nucleolus_random_game(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const auto game = random_game(n, 2024 + n);
-  std::size_t stages = 0, solves = 0, rows = 0;
-  for (auto _ : state) {
-    const auto result = evmarket::nucleolus(game);
-    if (!result.certified()) {
-      state.SkipWithError(("certificate failed: " + result.certificate.reason).c_str());
-      break;
-    }
-    stages = result.stages;
-    solves = result.lp_solves;
-    rows = result.rows_generated;
-    benchmark::DoNotOptimize(result.allocation.data());
-  }
-  state.counters["stages"] = static_cast<double>(stages);
-  state.counters["lp_solves"] = static_cast<double>(solves);
-  state.counters["rows"] = static_cast<double>(rows);
+  const auto last = run_certified(state, game);
+  state.counters["lp_solves"] = static_cast<double>(last.lp_solves);
+  state.counters["rows"] = static_cast<double>(last.rows_generated);
 }
 BENCHMARK(BM_nucleolus_random_game)->Arg(10)->Arg(14)->Arg(16)->Arg(18)->Arg(20)->Unit(benchmark::kMillisecond);
 
 void BM_nucleolus_assignment_game(benchmark::State& state) {
   const auto size = static_cast<std::size_t>(state.range(0));
   const auto game = random_assignment(size, 7 + size);
-  std::size_t stages = 0, solves = 0;
-  for (auto _ : state) {
-    const auto result = evmarket::nucleolus(game);
-    if (!result.certified()) {
-      state.SkipWithError(("certificate failed: " + result.certificate.reason).c_str());
-      break;
-    }
-    stages = result.stages;
-    solves = result.lp_solves;
-    benchmark::DoNotOptimize(result.allocation.data());
-  }
-  state.counters["stages"] = static_cast<double>(stages);
-  state.counters["lp_solves"] = static_cast<double>(solves);
+  const auto last = run_certified(state, game);
+  state.counters["lp_solves"] = static_cast<double>(last.lp_solves);
 }
 BENCHMARK(BM_nucleolus_assignment_game)->Arg(50)->Arg(100)->Unit(benchmark::kMillisecond);
 
@@ -90,17 +84,7 @@ void BM_nucleolus_many_stages(benchmark::State& state) {
     values[s] = static_cast<double>(std::uniform_int_distribution<std::int64_t>(0, 10 * size * size)(rng));
   }
   const auto game = evmarket::tu_game<double>::from_table(n, std::move(values));
-  std::size_t stages = 0;
-  for (auto _ : state) {
-    const auto result = evmarket::nucleolus(game);
-    if (!result.certified()) {
-      state.SkipWithError(("certificate failed: " + result.certificate.reason).c_str());
-      break;
-    }
-    stages = result.stages;
-    benchmark::DoNotOptimize(result.allocation.data());
-  }
-  state.counters["stages"] = static_cast<double>(stages);
+  run_certified(state, game);
 }
 BENCHMARK(BM_nucleolus_many_stages)->Arg(12)->Arg(16)->Arg(20)->Unit(benchmark::kMillisecond);
 
