@@ -64,9 +64,9 @@ paper_outcome run_paper003(Session& session) {
   session.clock().set(at(18, 7));
   for (const table_row& r : paper003) {
     const bool buys = r.bid_kwh > 0;
-    const quota_order_result o = session.submit_order(evening, ids[r.name], buys ? side::buy : side::sell,
-                                                kilowatt_hours(buys ? r.bid_kwh : r.offer_kwh),
-                                                tokens_per_kwh(r.unit_price));
+    const quota_order_result o =
+        session.submit_order(evening, ids[r.name], buys ? side::buy : side::sell,
+                             kilowatt_hours(buys ? r.bid_kwh : r.offer_kwh), tokens_per_kwh(r.unit_price));
     REQUIRE(o.status == quota_order_status::accepted);
   }
   session.clock().set(at(18, 10));
@@ -76,8 +76,7 @@ paper_outcome run_paper003(Session& session) {
   // Each station draws exactly its final quota: no penalty in the paper's case.
   std::map<station_id, energy> final_quota;
   for (std::size_t i = 0; i < paper003.size(); ++i)
-    final_quota[ids[paper003[i].name]] =
-        energy_over(quotas.quotas[i], 30, rounding::down);
+    final_quota[ids[paper003[i].name]] = energy_over(quotas.quotas[i], 30, rounding::down);
   for (const trade& t : out.clearing.trades) {
     final_quota[t.buyer] += t.quantity;
     final_quota[t.seller] -= t.quantity;
@@ -89,7 +88,9 @@ paper_outcome run_paper003(Session& session) {
   return out;
 }
 
-bool same_to_cents(money amount, double printed) { return std::llround(amount.display() * 100) == std::llround(printed * 100); }
+bool same_to_cents(money amount, double printed) {
+  return std::llround(amount.display() * 100) == std::llround(printed * 100);
+}
 
 }  // namespace
 
@@ -118,7 +119,8 @@ TEST_CASE("paper 003 with Algorithm 1 as written (the default pricing rule): per
   const paper_outcome out = run_paper003(session);
   const auto& lines = out.lines;
   CHECK(out.clearing.rule == midpoint_per_match::name);
-  for (const table_row& r : paper003) CHECK_MESSAGE(lines.at(r.name).auction_payment == tokens(r.per_match_pay), r.name);
+  for (const table_row& r : paper003)
+    CHECK_MESSAGE(lines.at(r.name).auction_payment == tokens(r.per_match_pay), r.name);
   // Default tariff: the metered energy at 18:30's peak rate, 112 Token/kWh, rounded up.
   const settlement_line& a = lines.at("A");
   CHECK(a.fee == cost(tokens_per_kwh(112), a.metered, rounding::up));
@@ -153,14 +155,15 @@ TEST_CASE("replayed submissions are refused, bad input names the field, and the 
   session.clock().set(at(18, 0));
   session.broadcast_margin(evening, kilowatts(60));
   CHECK(session.submit_demand(evening, a, kilowatts(50), tokens(3'000)).status == demand_status::accepted);
-  CHECK(evmarket_test::field_of([&] { static_cast<void>(session.submit_demand(evening, a, kilowatts(50), tokens(100))); }) ==
-        "station");
-  CHECK(evmarket_test::field_of([&] { static_cast<void>(session.submit_demand(evening, b, kilowatts(-1), tokens(100))); }) ==
-        "demand");
-  CHECK(evmarket_test::field_of([&] { static_cast<void>(session.submit_demand(evening, b, kilowatts(1), tokens(-1))); }) ==
-        "deposit");
-  CHECK(evmarket_test::field_of([&] { static_cast<void>(session.submit_demand(evening, participant_id{99}, kilowatts(1), tokens(1))); }) ==
-        "station");
+  CHECK(evmarket_test::field_of(
+            [&] { static_cast<void>(session.submit_demand(evening, a, kilowatts(50), tokens(100))); }) == "station");
+  CHECK(evmarket_test::field_of(
+            [&] { static_cast<void>(session.submit_demand(evening, b, kilowatts(-1), tokens(100))); }) == "demand");
+  CHECK(evmarket_test::field_of(
+            [&] { static_cast<void>(session.submit_demand(evening, b, kilowatts(1), tokens(-1))); }) == "deposit");
+  CHECK(evmarket_test::field_of([&] {
+          static_cast<void>(session.submit_demand(evening, participant_id{99}, kilowatts(1), tokens(1)));
+        }) == "station");
   CHECK(evmarket_test::field_of([&] {
           static_cast<void>(session.submit_demand(evening, session.operator_account(), kilowatts(1), tokens(1)));
         }) == "station");
@@ -172,7 +175,8 @@ TEST_CASE("replayed submissions are refused, bad input names the field, and the 
   session.clock().set(at(18, 5));
   CHECK(session.pre_allocate(evening).quotas.size() == 2);  // A and B, once each
   session.clock().set(at(18, 7));
-  CHECK(session.submit_order(evening, a, side::buy, kilowatt_hours(1), tokens_per_kwh(30)).status == quota_order_status::accepted);
+  CHECK(session.submit_order(evening, a, side::buy, kilowatt_hours(1), tokens_per_kwh(30)).status ==
+        quota_order_status::accepted);
   CHECK(evmarket_test::field_of([&] {
           static_cast<void>(session.submit_order(evening, a, side::buy, kilowatt_hours(1), tokens_per_kwh(30)));
         }) == "station");
@@ -227,7 +231,7 @@ TEST_CASE("over-consumption is penalised from the deposit, which never goes nega
   session.clock().set(at(18, 10));
   static_cast<void>(session.clear(evening));
   session.clock().set(at(19, 0));
-  CHECK_THROWS_AS(session.settle(evening), bad_input);  // no meter readings yet
+  CHECK_THROWS_AS(session.settle(evening), bad_input);      // no meter readings yet
   session.record_metering(evening, a, kilowatt_hours(25));  // 15 kWh over
   session.record_metering(evening, b, kilowatt_hours(12));  // 2 kWh over
   CHECK_THROWS_AS(session.record_metering(evening, b, kilowatt_hours(12)), bad_input);
@@ -307,8 +311,8 @@ void check_random_periods(std::uint64_t seed) {
       const auto found = from_positions.find(line.station);
       CHECK(line.auction_payment == (found == from_positions.end() ? money::zero() : found->second));
       if (line.metered > line.final_quota) CHECK(line.penalty.is_positive());
-      CHECK(line.over_consumption == (line.metered > line.final_quota ? line.metered - line.final_quota
-                                                                      : energy::zero()));
+      CHECK(line.over_consumption ==
+            (line.metered > line.final_quota ? line.metered - line.final_quota : energy::zero()));
     }
     CHECK(s.auction_surplus == report.clearing.auctioneer_surplus);
   }
@@ -326,8 +330,7 @@ TEST_CASE_TEMPLATE("seeded random periods: conservation, positions == settlement
 }
 
 TEST_CASE("every period's clearing money is on the ledger, and a flipped byte fails verification") {
-  quota_market_session<proportional_allocation, uniform_price<>, time_of_use_tariff, over_consumption_penalty,
-                       toy_sink>
+  quota_market_session<proportional_allocation, uniform_price<>, time_of_use_tariff, over_consumption_penalty, toy_sink>
       session(session_setup(), proportional_allocation(), uniform_price<>(), time_of_use_tariff(),
               over_consumption_penalty(), toy_sink(toy::signer(9)));
   std::vector<station_id> stations;

@@ -49,8 +49,8 @@ struct market_fixture {
     confirmed_trade c = session.propose_charge(reservation, stations.at(station), delivered);
     const user_id u = session_user(c.deal.buyer);
     c.buyer_signature = sign_confirmation(user_keys.at(u), c.deal, c.period, c.buyer_sequence, c.seller_sequence);
-    c.seller_signature = sign_confirmation(station_keys.at(stations.at(station)), c.deal, c.period, c.buyer_sequence,
-                                           c.seller_sequence);
+    c.seller_signature =
+        sign_confirmation(station_keys.at(stations.at(station)), c.deal, c.period, c.buyer_sequence, c.seller_sequence);
     return session.confirm_charge(c);
   }
   user_id session_user(participant_id account) const {
@@ -65,9 +65,12 @@ struct market_fixture {
 
 TEST_CASE("paper 001 Table I through the session: charging rights by creditworthiness") {
   market_fixture m;
-  struct row { const char* name; double demand_kw, credit, printed_kw; };
-  const std::vector<row> table{{"A", 380, 90.87, 296.95}, {"B", 701, 165.33, 655.35},
-                               {"D", 1120, 256.74, 1090.50}, {"E", 991, 233.18, 957.18}};
+  struct row {
+    const char* name;
+    double demand_kw, credit, printed_kw;
+  };
+  const std::vector<row> table{
+      {"A", 380, 90.87, 296.95}, {"B", 701, 165.33, 655.35}, {"D", 1120, 256.74, 1090.50}, {"E", 991, 233.18, 957.18}};
   for (const row& r : table) m.station(r.name);
   const trading_period eleven{0, 11};  // 11:00-12:00, reported in 10:00-10:05
   m.session.clock().set(at(10));
@@ -163,8 +166,8 @@ TEST_CASE("a no-show loses credit on every criterion when the day closes; forged
         }) == "amount");
   m.session.clock().set(at(9, 10));
   confirmed_trade c = m.session.propose_charge(r_v, m.stations["B"], kilowatt_hours(10));
-  c.buyer_signature = sign_confirmation(m.user_keys.at(m.users["v"]), c.deal, c.period, c.buyer_sequence,
-                                        c.seller_sequence);
+  c.buyer_signature =
+      sign_confirmation(m.user_keys.at(m.users["v"]), c.deal, c.period, c.buyer_sequence, c.seller_sequence);
   c.seller_signature = c.buyer_signature;  // forged: the station never signed
   const charge_result forged = m.session.confirm_charge(c);
   CHECK(forged.status == charge_status::rejected_confirmation);
@@ -216,10 +219,10 @@ TEST_CASE("seeded random days: money nets to zero, ledger totals equal the sessi
     std::vector<std::pair<std::uint64_t, int>> bookings;  // (number, hour)
     for (int u = 0; u < 12; ++u) {
       const int hour = 3 + static_cast<int>(random() % 18);
-      bookings.emplace_back(m.session.reserve(m.users["U" + std::to_string(u)],
-                                              m.stations["S" + std::to_string(random() % 4)], {0, hour},
-                                              watt_hours(static_cast<std::int64_t>(1 + random() % 40'000))),
-                            hour);
+      bookings.emplace_back(
+          m.session.reserve(m.users["U" + std::to_string(u)], m.stations["S" + std::to_string(random() % 4)], {0, hour},
+                            watt_hours(static_cast<std::int64_t>(1 + random() % 40'000))),
+          hour);
     }
     for (int hour = 2; hour <= 22; ++hour) {
       m.session.clock().set(at(hour, 15));

@@ -20,19 +20,16 @@ namespace {
 struct row {
   const char* name;
   double demand_kw;
-  double printed_quota_kw;  // Table II
+  double printed_quota_kw;                // Table II
   double bid_kwh, offer_kwh, unit_price;  // Table III
   double printed_fee, printed_payment;    // Table IV
 };
 // Table IV's rows B and C are misprints (the papers' README): the clearing gives 149.5 and -151.8.
-const std::vector<row> paper{{"A", 36, 29.82, 0, 3.2, 25, 3339.32, 0},
-                             {"B", 48, 39.75, 6.5, 0, 24, 4452.43, 73.6},
-                             {"C", 42, 34.78, 0, 9.8, 22, 3895.88, -225.4},
-                             {"D", 66, 54.66, 10.9, 0, 26, 6122.09, 250.7},
-                             {"E", 30, 24.85, 3.2, 0, 28, 2782.77, 73.6},
-                             {"F", 66, 54.66, 0, 7.2, 19, 6122.09, -165.6},
-                             {"G", 54, 44.72, 5.4, 0, 20, 5008.98, 0},
-                             {"H", 48, 39.75, 0, 6.8, 16, 4452.43, -156.4}};
+const std::vector<row> paper{
+    {"A", 36, 29.82, 0, 3.2, 25, 3339.32, 0},      {"B", 48, 39.75, 6.5, 0, 24, 4452.43, 73.6},
+    {"C", 42, 34.78, 0, 9.8, 22, 3895.88, -225.4}, {"D", 66, 54.66, 10.9, 0, 26, 6122.09, 250.7},
+    {"E", 30, 24.85, 3.2, 0, 28, 2782.77, 73.6},   {"F", 66, 54.66, 0, 7.2, 19, 6122.09, -165.6},
+    {"G", 54, 44.72, 5.4, 0, 20, 5008.98, 0},      {"H", 48, 39.75, 0, 6.8, 16, 4452.43, -156.4}};
 
 int mismatches = 0;
 const char* mark(bool same, bool misprint = false) {
@@ -48,8 +45,7 @@ int main() {
   using sink_type = chain_ledger_sink<sodium::blake2b_256, sodium::ed25519_verifier, sodium::ed25519_signer>;
   // Table IV's reading: a uniform price (k = 1/2 of the marginal pair) and a fee of the initial
   // quota at 112 Token/kWh; every other policy is the paper's default.
-  quota_market_session<proportional_allocation, uniform_price<>, initial_quota_fee, over_consumption_penalty,
-                       sink_type>
+  quota_market_session<proportional_allocation, uniform_price<>, initial_quota_fee, over_consumption_penalty, sink_type>
       session(session_setup(), proportional_allocation(), uniform_price<>(), initial_quota_fee(),
               over_consumption_penalty(), sink_type(sodium::ed25519_signer::generate()));
   std::map<std::string, station_id> id;
@@ -59,7 +55,8 @@ int main() {
   const auto at = [](int h, int m) { return market_time::at(0, h, m); };
   session.clock().set(at(18, 0));
   session.broadcast_margin(delivery, kilowatts(323));  // the text's 343 kW contradicts its Table II
-  for (const row& r : paper) static_cast<void>(session.submit_demand(delivery, id[r.name], kilowatts(r.demand_kw), tokens(10'000)));
+  for (const row& r : paper)
+    static_cast<void>(session.submit_demand(delivery, id[r.name], kilowatts(r.demand_kw), tokens(10'000)));
   session.clock().set(at(18, 5));
   const allocation quotas = session.pre_allocate(delivery);
   session.clock().set(at(18, 7));
@@ -71,7 +68,8 @@ int main() {
   const call_auction_result clearing = session.clear(delivery);
   session.clock().set(at(18, 30));
   std::map<participant_id, energy> drawn;  // every station draws exactly its final quota
-  for (std::size_t i = 0; i < paper.size(); ++i) drawn[id[paper[i].name]] = energy_over(quotas.quotas[i], 30, rounding::down);
+  for (std::size_t i = 0; i < paper.size(); ++i)
+    drawn[id[paper[i].name]] = energy_over(quotas.quotas[i], 30, rounding::down);
   for (const trade& t : clearing.trades) {
     drawn[t.buyer] += t.quantity;
     drawn[t.seller] -= t.quantity;
@@ -87,8 +85,8 @@ int main() {
   std::printf("%-8s %10s %12s %12s %12s\n", "station", "demand kW", "paper kW", "session kW", "");
   for (std::size_t i = 0; i < paper.size(); ++i) {
     const double share = quotas.satisfaction.share_of(kilowatts(paper[i].demand_kw));
-    std::printf("%-8s %10.0f %12.2f %12.2f %12s\n", paper[i].name, paper[i].demand_kw, paper[i].printed_quota_kw,
-                share, mark(same_cents(share, paper[i].printed_quota_kw)));
+    std::printf("%-8s %10.0f %12.2f %12.2f %12s\n", paper[i].name, paper[i].demand_kw, paper[i].printed_quota_kw, share,
+                mark(same_cents(share, paper[i].printed_quota_kw)));
   }
   std::printf("\nTable IV: settlement (Token; minus is an income)\n");
   std::printf("%-8s %12s %12s %6s %12s %12s %9s %12s\n", "station", "paper fee", "session fee", "", "paper auction",

@@ -75,8 +75,7 @@ struct trade {
 /// A trade whose amounts follow the library's money rule (trade_amount on each side); what every
 /// built-in mechanism records. One price on both sides moves one amount.
 [[nodiscard]] inline trade priced_trade(order_id buy_order, order_id sell_order, participant_id buyer,
-                                        participant_id seller, energy quantity, price buyer_price,
-                                        price seller_price) {
+                                        participant_id seller, energy quantity, price buyer_price, price seller_price) {
   const money paid = trade_amount(buyer_price, quantity);
   const money received = buyer_price == seller_price ? paid : trade_amount(seller_price, quantity);
   return {buy_order, sell_order, buyer, seller, quantity, buyer_price, seller_price, paid, received};

@@ -21,35 +21,47 @@ EVMARKET_BEGIN_NAMESPACE
 
 /// Why a block does not verify (the first check that failed, in this order).
 enum class block_fault : std::uint8_t {
-  none,                         ///< the block verifies
-  malformed,                    ///< its bytes do not decode as a block
-  unsupported_format,           ///< a format version this library does not read
-  hash_algorithm_mismatch,      ///< hashed with another algorithm than the verifier's Hasher
-  signature_algorithm_mismatch, ///< signed with another algorithm than the verifier's Verifier
-  wrong_height,                 ///< height is not its position in the chain
-  broken_link,                  ///< previous_hash is not the hash of the block before it
-  bad_merkle_root,              ///< merkle_root does not match the records
-  hash_mismatch,                ///< the stored hash is not the hash of the header
-  unknown_signer,               ///< signed by a key that is not an authorised block signer
-  bad_signature,                ///< the signature does not verify under signer_key
-  timestamp_regression,         ///< timestamp earlier than the previous block's
+  none,                          ///< the block verifies
+  malformed,                     ///< its bytes do not decode as a block
+  unsupported_format,            ///< a format version this library does not read
+  hash_algorithm_mismatch,       ///< hashed with another algorithm than the verifier's Hasher
+  signature_algorithm_mismatch,  ///< signed with another algorithm than the verifier's Verifier
+  wrong_height,                  ///< height is not its position in the chain
+  broken_link,                   ///< previous_hash is not the hash of the block before it
+  bad_merkle_root,               ///< merkle_root does not match the records
+  hash_mismatch,                 ///< the stored hash is not the hash of the header
+  unknown_signer,                ///< signed by a key that is not an authorised block signer
+  bad_signature,                 ///< the signature does not verify under signer_key
+  timestamp_regression,          ///< timestamp earlier than the previous block's
 };
 
 /// A short English name of the fault, for messages and logs.
 [[nodiscard]] constexpr std::string_view to_string(block_fault fault) noexcept {
   switch (fault) {
-    case block_fault::none: return "ok";
-    case block_fault::malformed: return "malformed block bytes";
-    case block_fault::unsupported_format: return "unsupported block format version";
-    case block_fault::hash_algorithm_mismatch: return "hash algorithm mismatch";
-    case block_fault::signature_algorithm_mismatch: return "signature algorithm mismatch";
-    case block_fault::wrong_height: return "wrong height";
-    case block_fault::broken_link: return "broken link to the previous block";
-    case block_fault::bad_merkle_root: return "bad Merkle root";
-    case block_fault::hash_mismatch: return "block hash mismatch";
-    case block_fault::unknown_signer: return "unknown signer";
-    case block_fault::bad_signature: return "bad signature";
-    case block_fault::timestamp_regression: return "timestamp earlier than the previous block's";
+    case block_fault::none:
+      return "ok";
+    case block_fault::malformed:
+      return "malformed block bytes";
+    case block_fault::unsupported_format:
+      return "unsupported block format version";
+    case block_fault::hash_algorithm_mismatch:
+      return "hash algorithm mismatch";
+    case block_fault::signature_algorithm_mismatch:
+      return "signature algorithm mismatch";
+    case block_fault::wrong_height:
+      return "wrong height";
+    case block_fault::broken_link:
+      return "broken link to the previous block";
+    case block_fault::bad_merkle_root:
+      return "bad Merkle root";
+    case block_fault::hash_mismatch:
+      return "block hash mismatch";
+    case block_fault::unknown_signer:
+      return "unknown signer";
+    case block_fault::bad_signature:
+      return "bad signature";
+    case block_fault::timestamp_regression:
+      return "timestamp earlier than the previous block's";
   }
   return "unknown fault";
 }
@@ -71,14 +83,15 @@ struct chain_verification {
 
 /// A block refused by chain::append, with the reason; the chain is unchanged.
 class block_rejected : public error {
-public:
+ public:
   block_rejected(std::uint64_t height, block_fault fault)
       : error("block " + std::to_string(height) + " rejected: " + std::string(to_string(fault))),
-        height_(height), fault_(fault) {}
+        height_(height),
+        fault_(fault) {}
   [[nodiscard]] std::uint64_t height() const noexcept { return height_; }
   [[nodiscard]] block_fault fault() const noexcept { return fault_; }
 
-private:
+ private:
   std::uint64_t height_;
   block_fault fault_;
 };
@@ -90,18 +103,21 @@ struct chain_position {
   std::optional<std::int64_t> previous_timestamp;
 };
 
-/// Checks one block at `position`. `authorities` lists the keys allowed to sign blocks; empty
-/// means any key (the chain then proves integrity, not who wrote it).
+namespace detail {
+/// Every check of verify_block but the Merkle root, in verify_block's order; `records_committed`
+/// says whether the root was already found to match (it is checked between the link and the hash).
 template <Hasher H, Verifier V>
-[[nodiscard]] block_fault verify_block(const H& hasher, const V& verifier, const block& b,
-                                       const chain_position& position, std::span<const bytes> authorities = {}) {
+[[nodiscard]] block_fault verify_block_checks(const H& hasher, const V& verifier, const block& b,
+                                              const chain_position& position, std::span<const bytes> authorities,
+                                              bool records_committed) {
   const block_header& h = b.header;
   if (h.format_version != block_format_version) return block_fault::unsupported_format;
   if (h.hash_algorithm != H::algorithm) return block_fault::hash_algorithm_mismatch;
   if (h.signature_algorithm != V::algorithm) return block_fault::signature_algorithm_mismatch;
   if (h.height != position.height) return block_fault::wrong_height;
   if (!(h.previous_hash == position.previous_hash)) return block_fault::broken_link;
-  if (!(merkle_root(hasher, std::span<const bytes>(b.records)) == h.merkle_root)) return block_fault::bad_merkle_root;
+  if (!records_committed && !(merkle_root(hasher, std::span<const bytes>(b.records)) == h.merkle_root))
+    return block_fault::bad_merkle_root;
   const bytes preimage = block_preimage(h);
   if (!(hasher.hash(preimage) == h.hash)) return block_fault::hash_mismatch;
   if (!authorities.empty() &&
@@ -111,6 +127,15 @@ template <Hasher H, Verifier V>
   if (position.previous_timestamp && h.timestamp < *position.previous_timestamp)
     return block_fault::timestamp_regression;
   return block_fault::none;
+}
+}  // namespace detail
+
+/// Checks one block at `position`. `authorities` lists the keys allowed to sign blocks; empty
+/// means any key (the chain then proves integrity, not who wrote it).
+template <Hasher H, Verifier V>
+[[nodiscard]] block_fault verify_block(const H& hasher, const V& verifier, const block& b,
+                                       const chain_position& position, std::span<const bytes> authorities = {}) {
+  return detail::verify_block_checks(hasher, verifier, b, position, authorities, false);
 }
 
 /// Walks `blocks` from the genesis block and reports the first that does not verify.
@@ -151,7 +176,7 @@ template <Hasher H, Verifier V>
 /// always verifies; verify() re-checks it (after loading, or to audit).
 template <Hasher H, Verifier V>
 class chain {
-public:
+ public:
   /// `authorities`: keys allowed to sign blocks; empty accepts any key.
   explicit chain(H hasher = H{}, V verifier = V{}, std::vector<bytes> authorities = {})
       : hasher_(std::move(hasher)), verifier_(std::move(verifier)), authorities_(std::move(authorities)) {}
@@ -169,7 +194,12 @@ public:
   const block& append(const S& signer, std::vector<bytes> records, std::int64_t timestamp) {
     static_assert(S::algorithm == V::algorithm,
                   "the Signer must use the chain Verifier's signature algorithm, or its blocks would never verify");
-    append(seal_block(hasher_, signer, size(), tip_hash(), std::move(records), timestamp));
+    // The Merkle root of a block sealed here was just computed from these very records:
+    // hashing them again would prove nothing. Every other check still runs before it joins.
+    block b = seal_block(hasher_, signer, size(), tip_hash(), std::move(records), timestamp);
+    const block_fault fault = detail::verify_block_checks(hasher_, verifier_, b, next_position(), authorities_, true);
+    if (fault != block_fault::none) throw block_rejected(b.header.height, fault);
+    blocks_.push_back(std::move(b));
     return blocks_.back();
   }
 
@@ -211,7 +241,7 @@ public:
   [[nodiscard]] const V& verifier() const noexcept { return verifier_; }
   [[nodiscard]] std::span<const bytes> authorities() const noexcept { return authorities_; }
 
-private:
+ private:
   [[no_unique_address]] H hasher_;
   [[no_unique_address]] V verifier_;
   std::vector<bytes> authorities_;

@@ -42,7 +42,8 @@ struct market_time {
     const std::int64_t s = second_of_day();
     char out[64];
     std::snprintf(out, sizeof out, "day %lld %02lld:%02lld:%02lld", static_cast<long long>(day()),
-                  static_cast<long long>(s / 3600), static_cast<long long>(s / 60 % 60), static_cast<long long>(s % 60));
+                  static_cast<long long>(s / 3600), static_cast<long long>(s / 60 % 60),
+                  static_cast<long long>(s % 60));
     return out;
   }
 

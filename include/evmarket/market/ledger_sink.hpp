@@ -46,8 +46,8 @@ class chain_ledger_sink {
 
   explicit chain_ledger_sink(S signer, H hasher = H{}, V verifier = V{})
       : signer_(std::move(signer)),
-        chain_(std::move(hasher), std::move(verifier), std::vector<bytes>{bytes(signer_.public_key().begin(),
-                                                                                signer_.public_key().end())}) {}
+        chain_(std::move(hasher), std::move(verifier),
+               std::vector<bytes>{bytes(signer_.public_key().begin(), signer_.public_key().end())}) {}
 
   /// Queues one record for the next block.
   void put(bytes record) { pending_.push_back(std::move(record)); }

@@ -45,7 +45,8 @@ class phase_error : public error {
   phase_error(std::string_view call, session_phase phase, const std::string& window, const market_time& now)
       : error(std::string(call) + " at " + now.text() + " is outside the " + std::string(to_string(phase)) +
               " phase (" + window + ")"),
-        phase_(phase), now_(now) {}
+        phase_(phase),
+        now_(now) {}
   /// The phase the call belongs to, and when it was made.
   [[nodiscard]] session_phase phase() const noexcept { return phase_; }
   [[nodiscard]] market_time when() const noexcept { return now_; }
@@ -79,22 +80,30 @@ struct phase_schedule {
   /// The window of a pre-delivery phase.
   [[nodiscard]] constexpr phase_window window(session_phase phase) const noexcept {
     switch (phase) {
-      case session_phase::margin: return margin;
-      case session_phase::demand: return demand;
-      case session_phase::allocation: return allocation;
-      case session_phase::bidding: return bidding;
-      case session_phase::clearing: return clearing;
-      case session_phase::peer_to_peer: return peer_to_peer;
-      case session_phase::fee_settlement: return fee_settlement;
-      default: return {};
+      case session_phase::margin:
+        return margin;
+      case session_phase::demand:
+        return demand;
+      case session_phase::allocation:
+        return allocation;
+      case session_phase::bidding:
+        return bidding;
+      case session_phase::clearing:
+        return clearing;
+      case session_phase::peer_to_peer:
+        return peer_to_peer;
+      case session_phase::fee_settlement:
+        return fee_settlement;
+      default:
+        return {};
     }
   }
 
   /// Throws bad_input unless every window is non-empty and fits in a trading period of
   /// `period_minutes` minutes.
   void check(std::int32_t period_minutes) const {
-    constexpr std::array phases{session_phase::margin,   session_phase::demand,       session_phase::allocation,
-                                session_phase::bidding,  session_phase::clearing,     session_phase::peer_to_peer,
+    constexpr std::array phases{session_phase::margin,        session_phase::demand,   session_phase::allocation,
+                                session_phase::bidding,       session_phase::clearing, session_phase::peer_to_peer,
                                 session_phase::fee_settlement};
     for (const session_phase phase : phases) {
       const phase_window w = window(phase);

@@ -38,6 +38,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -111,8 +112,8 @@ struct quota_period_report {
 
 /// Paper 003's quota market over the policies named in the file comment.
 template <class Allocation = proportional_allocation, class Pricing = midpoint_per_match,
-          class Fees = time_of_use_tariff, class Penalties = over_consumption_penalty,
-          class Sink = null_ledger_sink, class Clock = manual_clock>
+          class Fees = time_of_use_tariff, class Penalties = over_consumption_penalty, class Sink = null_ledger_sink,
+          class Clock = manual_clock>
 class quota_market_session {
   static_assert(AllocationRule<Allocation>,
                 "quota_market_session: Allocation must be an AllocationRule (allocation/allocation.hpp), e.g. "
@@ -120,12 +121,15 @@ class quota_market_session {
   static_assert(PricingRule<Pricing>,
                 "quota_market_session: Pricing must be a PricingRule (auction/call_auction.hpp), e.g. "
                 "midpoint_per_match, uniform_price<> or mcafee from auction/rules/");
-  static_assert(Tariff<Fees>, "quota_market_session: Fees must be a Tariff (market/tariff.hpp): provide name, "
-                              "charge(tariff_basis), worst_case(tariff_basis) and rate_at(minute)");
-  static_assert(Penalty<Penalties>, "quota_market_session: Penalties must be a Penalty (market/penalty.hpp): provide "
-                                    "name and penalty(penalty_basis)");
-  static_assert(LedgerSink<Sink>, "quota_market_session: Sink must be a LedgerSink (market/ledger_sink.hpp), e.g. "
-                                  "null_ledger_sink or chain_ledger_sink<H, V, S>");
+  static_assert(Tariff<Fees>,
+                "quota_market_session: Fees must be a Tariff (market/tariff.hpp): provide name, "
+                "charge(tariff_basis), worst_case(tariff_basis) and rate_at(minute)");
+  static_assert(Penalty<Penalties>,
+                "quota_market_session: Penalties must be a Penalty (market/penalty.hpp): provide "
+                "name and penalty(penalty_basis)");
+  static_assert(LedgerSink<Sink>,
+                "quota_market_session: Sink must be a LedgerSink (market/ledger_sink.hpp), e.g. "
+                "null_ledger_sink or chain_ledger_sink<H, V, S>");
   static_assert(MarketClock<Clock>,
                 "quota_market_session: Clock must be a MarketClock (market/clock.hpp): provide market_time now()");
 
@@ -134,8 +138,13 @@ class quota_market_session {
   explicit quota_market_session(session_setup setup = session_setup(), Allocation allocation_rule = Allocation(),
                                 Pricing pricing_rule = Pricing(), Fees fees = Fees(), Penalties penalties = Penalties(),
                                 Sink sink = Sink(), Clock clock = Clock())
-      : setup_(std::move(setup)), allocation_rule_(std::move(allocation_rule)), auction_(std::move(pricing_rule)),
-        fees_(std::move(fees)), penalties_(std::move(penalties)), sink_(std::move(sink)), clock_(std::move(clock)) {
+      : setup_(std::move(setup)),
+        allocation_rule_(std::move(allocation_rule)),
+        auction_(std::move(pricing_rule)),
+        fees_(std::move(fees)),
+        penalties_(std::move(penalties)),
+        sink_(std::move(sink)),
+        clock_(std::move(clock)) {
     setup_.schedule.check(setup_.calendar.period_minutes());
     operator_ = roster_.enrol("operator");
   }
@@ -157,11 +166,11 @@ class quota_market_session {
     detail::require(!margin.is_negative(), "margin", margin.base(), "must not be negative (W)");
     const std::int64_t index = setup_.calendar.index(delivery);
     if (last_opened_)
-      detail::require(index > *last_opened_, "delivery", to_text(delivery),
-                      "is not after the last period opened (a period opens once)");
-    period_book fresh(delivery, timeline, margin);
-    log(fresh, margin_broadcast{delivery, margin});
-    books_.emplace(index, std::move(fresh));
+      if (!(index > *last_opened_))
+        throw bad_input(std::string("delivery"), detail::describe(to_text(delivery)),
+                        "is not after the last period opened (a period opens once)");
+    period_book& book = books_.insert_or_assign(index, recycled_book(delivery, timeline, margin)).first->second;
+    log(book, margin_broadcast{delivery, margin});
     last_opened_ = index;
   }
 
@@ -172,8 +181,9 @@ class quota_market_session {
     period_book& book = open_book(delivery, stage::open, "submit_demand");
     book.timeline.require(session_phase::demand, "submit_demand", clock_.now());
     require_station(station, "station");
-    detail::require(!book.index.contains(station), "station", station.value,
-                    "has already submitted demand for " + to_text(delivery) + " (a replay is refused)");
+    if (book.slot_of(station) != period_book::absent)
+      throw bad_input(std::string("station"), detail::describe(station.value),
+                      "has already submitted demand for " + to_text(delivery) + " (a replay is refused)");
     detail::require(!demand.is_negative(), "demand", demand.base(), "must not be negative (W)");
     detail::require(!deposit.is_negative(), "deposit", deposit.base(), "must not be negative (micro-Token)");
     station_entry entry;
@@ -183,7 +193,7 @@ class quota_market_session {
     entry.worst_fee = fees_.worst_case(basis_for(book, entry));
     if (deposit < entry.worst_fee) return {demand_status::deposit_insufficient, entry.worst_fee};
     book.requests.push_back({station, demand, 0.0});
-    book.index.emplace(station, static_cast<std::uint32_t>(book.entries.size()));
+    book.assign_slot(station, static_cast<std::uint32_t>(book.entries.size()));
     book.entries.push_back(entry);
     log(book, demand_submission{delivery, station, demand, deposit});
     return {demand_status::accepted, entry.worst_fee};
@@ -215,8 +225,9 @@ class quota_market_session {
     period_book& book = open_book(delivery, stage::allocated, "submit_order");
     book.timeline.require(session_phase::bidding, "submit_order", clock_.now());
     station_entry& entry = entry_of(book, station);
-    detail::require(!entry.ordered, "station", station.value,
-                    "has already submitted an order for " + to_text(delivery) + " (a replay is refused)");
+    if (!(!entry.ordered))
+      throw bad_input(std::string("station"), detail::describe(station.value),
+                      "has already submitted an order for " + to_text(delivery) + " (a replay is refused)");
     detail::require(quantity.is_positive(), "quantity", quantity.base(), "must be positive (Wh)");
     detail::require(limit.is_positive(), "limit", limit.base(), "must be positive (micro-Token/kWh)");
     if (!book.auction_held) return {quota_order_status::auction_not_held, {}};
@@ -225,7 +236,7 @@ class quota_market_session {
       return {quota_order_status::deposit_insufficient, {}};
     const call_order order{order_ids_.next(), station, quantity, limit};
     (order_side == side::buy ? book.bids : book.offers).push_back(order);
-    (order_side == side::buy ? book.bid_owner : book.offer_owner).push_back(book.index.at(station));
+    (order_side == side::buy ? book.bid_owner : book.offer_owner).push_back(book.slot_of(station));
     entry.ordered = true;
     log(book, order_submission{delivery, static_cast<std::uint16_t>(order_side == side::buy ? 0 : 1), order});
     return {quota_order_status::accepted, order.id};
@@ -241,10 +252,17 @@ class quota_market_session {
       result = auction_.clear(book.bids, book.offers);
     else
       result.rule = Pricing::name;
-    for (std::size_t b = 0; b < result.bid_outcomes.size(); ++b)
-      book.entries[book.bid_owner[b]].bought = result.bid_outcomes[b].traded;
-    for (std::size_t o = 0; o < result.offer_outcomes.size(); ++o)
-      book.entries[book.offer_owner[o]].sold = result.offer_outcomes[o].traded;
+    // Each order's outcome sums the amounts its trades carry: the money is read, not recomputed.
+    for (std::size_t b = 0; b < result.bid_outcomes.size(); ++b) {
+      station_entry& entry = book.entries[book.bid_owner[b]];
+      entry.bought = result.bid_outcomes[b].traded;
+      entry.auction_payment = result.bid_outcomes[b].amount;
+    }
+    for (std::size_t o = 0; o < result.offer_outcomes.size(); ++o) {
+      station_entry& entry = book.entries[book.offer_owner[o]];
+      entry.sold = result.offer_outcomes[o].traded;
+      entry.auction_payment = -result.offer_outcomes[o].amount;
+    }
     book.clearing = std::move(result);
     book.current = stage::cleared;
     if constexpr (Sink::keeps_records)
@@ -258,8 +276,9 @@ class quota_market_session {
   void record_metering(trading_period delivery, station_id station, energy metered) {
     period_book& book = delivered_book(delivery, "record_metering");
     station_entry& entry = entry_of(book, station);
-    detail::require(!entry.metered_recorded, "station", station.value,
-                    "already has a meter reading for " + to_text(delivery) + " (a replay is refused)");
+    if (!(!entry.metered_recorded))
+      throw bad_input(std::string("station"), detail::describe(station.value),
+                      "already has a meter reading for " + to_text(delivery) + " (a replay is refused)");
     detail::require(!metered.is_negative(), "metered", metered.base(), "must not be negative (Wh)");
     entry.metered = metered;
     entry.metered_recorded = true;
@@ -270,67 +289,84 @@ class quota_market_session {
   /// period's records into one ledger block. Every station that submitted demand needs a meter
   /// reading, and a period with orders must have been cleared.
   period_settlement settle(trading_period delivery) {
+    period_settlement result;
+    settle_into(delivery, result);
+    return result;
+  }
+  /// settle() into `result`, reusing its storage (a platform settling every period).
+  void settle_into(trading_period delivery, period_settlement& result) {
     period_book& book = delivered_book(delivery, "settle");
     const market_time now = clock_.now();
     book.timeline.require(session_phase::settlement, "settle", now);
     if (book.current == stage::allocated && (!book.bids.empty() || !book.offers.empty()))
       throw error("settle: the period " + to_text(delivery) + " has orders but was not cleared");
     for (const station_entry& entry : book.entries)
-      detail::require(entry.metered_recorded, "station", entry.station.value,
-                      "has no meter reading for " + to_text(delivery));
+      if (!(entry.metered_recorded))
+        throw bad_input(std::string("station"), detail::describe(entry.station.value),
+                        "has no meter reading for " + to_text(delivery));
     if (last_seal_)
       detail::require(now >= *last_seal_, "clock", now.text(), "is earlier than the last settlement's time");
-    period_settlement result = settle_entries(book);
+    settle_entries(book, result);
     if constexpr (Sink::keeps_records) {
       for (const settlement_line& line : result.lines) log(book, line);
       for (bytes& record : book.records) sink_.put(std::move(record));
       sink_.seal(now.seconds);
     }
     last_seal_ = now;
-    books_.erase(setup_.calendar.index(delivery));
-    return result;
+    // The settled period's memory serves the next period opened.
+    spare_books_.push_back(std::move(books_.extract(setup_.calendar.index(delivery)).mapped()));
   }
 
   /// Drives a whole prepared period through every phase, setting the clock to each phase's
   /// opening (needs a clock that can be set, like manual_clock). It returns after settlement, so
   /// the next period it can drive is the one after next (the one in between trades while this
   /// one delivers); drive overlapping periods call by call.
-  quota_period_report run_period(const quota_period_input& input)
-    requires requires(Clock& c, market_time t) { c.set(t); }
+  quota_period_report run_period(const quota_period_input& input) requires requires(Clock& c, market_time t) {
+    c.set(t);
+  }
+  {
+    quota_period_report report;
+    run_period_into(input, report);
+    return report;
+  }
+  /// run_period() into `report`, reusing its storage (simulations running many periods).
+  void run_period_into(const quota_period_input& input, quota_period_report& report) requires
+      requires(Clock& c, market_time t) {
+    c.set(t);
+  }
   {
     const trading_period d = input.delivery;
     const period_timeline timeline(setup_.calendar, setup_.schedule, d);
     const auto open = [&](session_phase phase) {
       const market_time start = phase == session_phase::settlement ? timeline.delivery_end()
-                                : phase == session_phase::delivery ? timeline.delivery_start()
-                                : timeline.trading_start().plus(setup_.schedule.window(phase).start_minute * 60);
+                                : phase == session_phase::delivery
+                                    ? timeline.delivery_start()
+                                    : timeline.trading_start().plus(setup_.schedule.window(phase).start_minute * 60);
       if (clock_.now() < start) clock_.set(start);
     };
-    quota_period_report report;
+    report.demands.clear();
+    report.orders.clear();
     open(session_phase::margin);
     broadcast_margin(d, input.margin);
     open(session_phase::demand);
-    std::vector<bool> accepted;
-    for (const quota_station_input& s : input.stations) {
+    for (const quota_station_input& s : input.stations)
       report.demands.push_back(submit_demand(d, s.station, s.demand, s.deposit));
-      accepted.push_back(report.demands.back().status == demand_status::accepted);
-    }
+    const auto accepted = [&](std::size_t i) { return report.demands[i].status == demand_status::accepted; };
     open(session_phase::allocation);
     report.quotas = pre_allocate(d);
     open(session_phase::bidding);
     for (std::size_t i = 0; i < input.stations.size(); ++i) {
       const quota_station_input& s = input.stations[i];
-      if (accepted[i] && s.order_quantity.is_positive())
+      if (accepted(i) && s.order_quantity.is_positive())
         report.orders.push_back(submit_order(d, s.station, s.order_side, s.order_quantity, s.order_limit));
     }
     open(session_phase::clearing);
     report.clearing = clear(d);
     open(session_phase::delivery);
     for (std::size_t i = 0; i < input.stations.size(); ++i)
-      if (accepted[i]) record_metering(d, input.stations[i].station, input.stations[i].metered);
+      if (accepted(i)) record_metering(d, input.stations[i].station, input.stations[i].metered);
     open(session_phase::settlement);
-    report.settlement = settle(d);
-    return report;
+    settle_into(d, report.settlement);
   }
 
   /// An open period's pre-allocation and clearing (bad_input when the period is not open).
@@ -363,6 +399,7 @@ class quota_market_session {
     energy bought;
     energy sold;
     energy metered;
+    money auction_payment;  // from the clearing: positive pays, negative receives
     bool ordered = false;
     bool metered_recorded = false;
   };
@@ -370,12 +407,42 @@ class quota_market_session {
   // One open period: everything from its margin to its settlement.
   struct period_book {
     period_book(trading_period d, const period_timeline& t, power m) : delivery(d), timeline(t), margin(m) {}
+    // Empties the book for another period, keeping the memory its containers hold.
+    void reset(trading_period d, const period_timeline& t, power m) {
+      delivery = d;
+      timeline = t;
+      margin = m;
+      current = stage::open;
+      for (const station_entry& e : entries) slots[e.station.value] = absent;
+      entries.clear();
+      requests.clear();
+      quotas.quotas.clear();
+      auction_held = false;
+      bids.clear();
+      offers.clear();
+      bid_owner.clear();
+      offer_owner.clear();
+      clearing.trades.clear();
+      clearing.bid_outcomes.clear();
+      clearing.offer_outcomes.clear();
+      records.clear();
+    }
     trading_period delivery;
     period_timeline timeline;
     power margin;
     stage current = stage::open;
     std::vector<station_entry> entries;
-    std::unordered_map<participant_id, std::uint32_t> index;
+    // Each station's position in `entries`, indexed by its id: the roster issues ids densely, so
+    // a plain array answers without hashing.
+    static constexpr std::uint32_t absent = std::numeric_limits<std::uint32_t>::max();
+    std::vector<std::uint32_t> slots;
+    [[nodiscard]] std::uint32_t slot_of(station_id station) const noexcept {
+      return station.value < slots.size() ? slots[station.value] : absent;
+    }
+    void assign_slot(station_id station, std::uint32_t slot) {
+      if (station.value >= slots.size()) slots.resize(station.value + 1, absent);
+      slots[station.value] = slot;
+    }
     std::vector<station_request> requests;
     allocation quotas;
     bool auction_held = false;
@@ -391,7 +458,8 @@ class quota_market_session {
 
   [[nodiscard]] const period_book& find_book(trading_period delivery) const {
     const auto found = books_.find(setup_.calendar.index(delivery));
-    detail::require(found != books_.end(), "delivery", to_text(delivery), "is not an open period");
+    if (!(found != books_.end()))
+      throw bad_input(std::string("delivery"), detail::describe(to_text(delivery)), "is not an open period");
     return found->second;
   }
   period_book& open_book(trading_period delivery, stage expected, std::string_view call) {
@@ -418,25 +486,28 @@ class quota_market_session {
                     "is not an enrolled station");
   }
   static station_entry& entry_of(period_book& book, station_id station) {
-    const auto found = book.index.find(station);
-    detail::require(found != book.index.end(), "station", station.value,
-                    "has no accepted demand for " + to_text(book.delivery));
-    return book.entries[found->second];
+    const std::uint32_t slot = book.slot_of(station);
+    if (slot == period_book::absent)
+      throw bad_input(std::string("station"), detail::describe(station.value),
+                      "has no accepted demand for " + to_text(book.delivery));
+    return book.entries[slot];
   }
 
   [[nodiscard]] tariff_basis basis_for(const period_book& book, const station_entry& entry) const {
-    return {book.delivery, setup_.calendar.start_minute(book.delivery), book.timeline.minutes(), entry.demand,
-            entry.quota, book.quotas.satisfaction, entry.quota_energy + entry.bought - entry.sold, entry.metered};
+    return {book.delivery,
+            setup_.calendar.start_minute(book.delivery),
+            book.timeline.minutes(),
+            entry.demand,
+            entry.quota,
+            book.quotas.satisfaction,
+            entry.quota_energy + entry.bought - entry.sold,
+            entry.metered};
   }
 
-  // One line per station from the carried amounts of the clearing's trades.
-  [[nodiscard]] period_settlement settle_entries(const period_book& book) const {
-    std::unordered_map<participant_id, money> auction_net;
-    for (const trade& t : book.clearing.trades) {
-      auction_net[t.buyer] += t.buyer_paid;
-      auction_net[t.seller] -= t.seller_received;
-    }
-    period_settlement result;
+  // One line per station; the auction payment is what the clearing's trades carried.
+  void settle_entries(const period_book& book, period_settlement& result) const {
+    result.lines.clear();
+    result.transfers.clear();
     result.delivery = book.delivery;
     result.auction_surplus = book.clearing.buyers_paid - book.clearing.sellers_received;
     result.lines.reserve(book.entries.size());
@@ -452,13 +523,20 @@ class quota_market_session {
       line.over_consumption = std::max(energy::zero(), entry.metered - line.final_quota);
       line.fee = fees_.charge(basis_for(book, entry));
       line.penalty = penalties_.penalty({line.over_consumption, rate});
-      const auto net = auction_net.find(entry.station);
-      line.auction_payment = net == auction_net.end() ? money::zero() : net->second;
+      line.auction_payment = entry.auction_payment;
       detail::close_settlement_line(line);
       result.lines.push_back(line);
     }
     detail::record_transfers(result, operator_);
-    return result;
+  }
+
+  // A book for a new period, from the memory of a settled one when there is one.
+  period_book recycled_book(trading_period delivery, const period_timeline& timeline, power margin) {
+    if (spare_books_.empty()) return period_book(delivery, timeline, margin);
+    period_book book = std::move(spare_books_.back());
+    spare_books_.pop_back();
+    book.reset(delivery, timeline, margin);
+    return book;
   }
 
   template <class R>
@@ -477,6 +555,7 @@ class quota_market_session {
   participant_id operator_;
   id_issuer<order_id> order_ids_;
   std::map<std::int64_t, period_book> books_;  // open periods by calendar index
+  std::vector<period_book> spare_books_;       // settled periods' memory, for the next ones
   std::optional<std::int64_t> last_opened_;
   std::optional<market_time> last_seal_;
 };

@@ -102,12 +102,15 @@ struct charge_result {
 template <class V, class Allocation = inverse_credit_curtailment, class Forecast = reservation_forecast,
           class Fees = time_of_use_tariff, class Sink = null_ledger_sink, class Clock = manual_clock>
 class reservation_market_session {
-  static_assert(Verifier<V>, "reservation_market_session: V must be a Verifier (ledger/concepts.hpp) for the "
-                             "parties' signatures, e.g. sodium::ed25519_verifier");
-  static_assert(AllocationRule<Allocation>, "reservation_market_session: Allocation must be an AllocationRule, e.g. "
-                                            "inverse_credit_curtailment or strict_credit_priority");
-  static_assert(DemandForecast<Forecast>, "reservation_market_session: Forecast must be a DemandForecast: provide "
-                                          "name and power forecast(station, delivery, reservations, minutes)");
+  static_assert(Verifier<V>,
+                "reservation_market_session: V must be a Verifier (ledger/concepts.hpp) for the "
+                "parties' signatures, e.g. sodium::ed25519_verifier");
+  static_assert(AllocationRule<Allocation>,
+                "reservation_market_session: Allocation must be an AllocationRule, e.g. "
+                "inverse_credit_curtailment or strict_credit_priority");
+  static_assert(DemandForecast<Forecast>,
+                "reservation_market_session: Forecast must be a DemandForecast: provide "
+                "name and power forecast(station, delivery, reservations, minutes)");
   static_assert(Tariff<Fees>, "reservation_market_session: Fees must be a Tariff (market/tariff.hpp)");
   static_assert(LedgerSink<Sink>, "reservation_market_session: Sink must be a LedgerSink (market/ledger_sink.hpp)");
   static_assert(MarketClock<Clock>, "reservation_market_session: Clock must be a MarketClock (market/clock.hpp)");
@@ -117,9 +120,13 @@ class reservation_market_session {
   explicit reservation_market_session(session_setup setup = hourly(), V verifier = V(),
                                       Allocation allocation_rule = Allocation(), Forecast forecast = Forecast(),
                                       Fees fees = Fees(), Sink sink = Sink(), Clock clock = Clock())
-      : setup_(std::move(setup)), checker_(participant_registry{}, std::move(verifier)),
-        allocation_rule_(std::move(allocation_rule)), forecast_(std::move(forecast)), fees_(std::move(fees)),
-        sink_(std::move(sink)), clock_(std::move(clock)) {
+      : setup_(std::move(setup)),
+        checker_(participant_registry{}, std::move(verifier)),
+        allocation_rule_(std::move(allocation_rule)),
+        forecast_(std::move(forecast)),
+        fees_(std::move(fees)),
+        sink_(std::move(sink)),
+        clock_(std::move(clock)) {
     setup_.schedule.check(setup_.calendar.period_minutes());
   }
   /// A 24-period calendar with the papers' phase windows.
@@ -193,8 +200,12 @@ class reservation_market_session {
   const allocation& allocate(trading_period delivery, power capacity) {
     period_book& book = book_of(delivery);
     book.timeline.require(session_phase::allocation, "allocate", clock_.now());
-    detail::require(!book.rights, "delivery", to_text(delivery), "is already allocated (a replay is refused)");
-    detail::require(!book.reports.empty(), "delivery", to_text(delivery), "has no station report to allocate to");
+    if (!(!book.rights))
+      throw bad_input(std::string("delivery"), detail::describe(to_text(delivery)),
+                      "is already allocated (a replay is refused)");
+    if (!(!book.reports.empty()))
+      throw bad_input(std::string("delivery"), detail::describe(to_text(delivery)),
+                      "has no station report to allocate to");
     book.rights = allocation_rule_.allocate(capacity, book.reports);
     log(book, period_allocation{delivery, *book.rights});
     return *book.rights;
@@ -224,8 +235,9 @@ class reservation_market_session {
   charge_result confirm_charge(const confirmed_trade& signed_charge) {
     const trade& deal = signed_charge.deal;
     const booking& b = open_booking(deal.buy_order.value);
-    detail::require(signed_charge.period == current_period(), "period", to_text(signed_charge.period),
-                    "is not the period in progress (charges are confirmed as they happen)");
+    if (!(signed_charge.period == current_period()))
+      throw bad_input(std::string("period"), detail::describe(to_text(signed_charge.period)),
+                      "is not the period in progress (charges are confirmed as they happen)");
     const confirmed_trade expected = propose_charge(b.number, deal.seller, deal.quantity);
     if (!(deal == expected.deal))
       throw bad_input("deal", "order " + std::to_string(deal.buy_order.value),
@@ -256,8 +268,9 @@ class reservation_market_session {
     timeline.require(session_phase::settlement, "settle", now);
     const std::int64_t index = setup_.calendar.index(delivery);
     if (last_settled_)
-      detail::require(index > *last_settled_, "delivery", to_text(delivery),
-                      "is not after the last settled period (a period settles once)");
+      if (!(index > *last_settled_))
+        throw bad_input(std::string("delivery"), detail::describe(to_text(delivery)),
+                        "is not after the last settled period (a period settles once)");
     period_book& book = book_of(delivery);
     std::vector<std::uint64_t> numbers = book.charges;
     std::vector<credit_update> updates = assess(numbers, delivery, book.records);
@@ -340,7 +353,8 @@ class reservation_market_session {
   period_book& book_of(trading_period delivery) {
     const std::int64_t index = setup_.calendar.index(delivery);
     if (last_settled_)
-      detail::require(index > *last_settled_, "delivery", to_text(delivery), "is already settled");
+      if (!(index > *last_settled_))
+        throw bad_input(std::string("delivery"), detail::describe(to_text(delivery)), "is already settled");
     auto found = books_.find(index);
     if (found == books_.end())
       found = books_.emplace(index, period_book(delivery, period_timeline(setup_.calendar, setup_.schedule, delivery)))
@@ -352,8 +366,9 @@ class reservation_market_session {
     book.timeline.require(session_phase::demand, "report", clock_.now());
     require_station(station);
     for (const station_request& r : book.reports)
-      detail::require(r.station != station, "station", station.value,
-                      "has already reported for " + to_text(delivery) + " (a replay is refused)");
+      if (!(r.station != station))
+        throw bad_input(std::string("station"), detail::describe(station.value),
+                        "has already reported for " + to_text(delivery) + " (a replay is refused)");
     return book;
   }
   const station_request& add_report(period_book& book, station_request request) {

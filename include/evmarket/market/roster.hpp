@@ -55,7 +55,8 @@ class basic_roster {
     detail::require(found != names_.end(), "id", id.value, "is not enrolled");
     return found->second;
   }
-  [[nodiscard]] bool contains(Id id) const { return names_.contains(id); }
+  /// Ids are issued densely (1..size()), so membership is a range check.
+  [[nodiscard]] bool contains(Id id) const noexcept { return id.value >= 1 && id.value <= issuer_.last().value; }
   [[nodiscard]] bool contains(std::string_view name) const { return by_name_.contains(std::string(name)); }
   /// Number of enrolled names.
   [[nodiscard]] std::size_t size() const noexcept { return names_.size(); }

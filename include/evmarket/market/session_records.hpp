@@ -116,8 +116,8 @@ struct station_report {
   trading_period delivery;
   station_request request;
   friend bool operator==(const station_report& a, const station_report& b) {
-    return a.delivery == b.delivery && a.request.station == b.request.station &&
-           a.request.demand == b.request.demand && a.request.credit == b.request.credit;
+    return a.delivery == b.delivery && a.request.station == b.request.station && a.request.demand == b.request.demand &&
+           a.request.credit == b.request.credit;
   }
 };
 
@@ -132,12 +132,12 @@ struct credit_update {
 };
 
 /// Declares the record_traits of a record that is nothing but its fields (format 1).
-#define EVMARKET_SESSION_RECORD(type, ...)                                                  \
-  template <>                                                                               \
-  struct record_traits<type> : detail::record_fields<type, __VA_ARGS__> {                   \
-    static constexpr std::uint16_t tag = record_tags::type;                                 \
-    static constexpr std::uint16_t version = 1;                                             \
-    static constexpr std::string_view name = #type;                                         \
+#define EVMARKET_SESSION_RECORD(type, ...)                                \
+  template <>                                                             \
+  struct record_traits<type> : detail::record_fields<type, __VA_ARGS__> { \
+    static constexpr std::uint16_t tag = record_tags::type;               \
+    static constexpr std::uint16_t version = 1;                           \
+    static constexpr std::string_view name = #type;                       \
   }
 
 EVMARKET_SESSION_RECORD(margin_broadcast, &margin_broadcast::delivery, &margin_broadcast::margin);

@@ -67,6 +67,7 @@ inline void close_settlement_line(settlement_line& line) {
 /// The transfers of a settled period: deposits into escrow, fees and penalties (less what went
 /// unpaid) and the auction surplus to the operator, withdrawals back to the stations.
 inline void record_transfers(period_settlement& s, participant_id operator_account) {
+  s.transfers.reserve(2 * s.lines.size() + 1);
   money to_operator = s.auction_surplus;
   for (const settlement_line& line : s.lines) {
     s.transfers.push_back({line.station, escrow_account, line.deposit});

@@ -65,8 +65,9 @@ class time_of_use_tariff {
     for (std::size_t i = 0; i < bands.size(); ++i) {
       const band& b = bands[i];
       if (b.start_minute < 0 || b.end_minute > trading_calendar::minutes_per_day || b.start_minute >= b.end_minute)
-        throw bad_input(detail::element_field("bands", i), std::to_string(b.start_minute) + "-" +
-                        std::to_string(b.end_minute), "must be a non-empty window of minutes within 0..1440");
+        throw bad_input(detail::element_field("bands", i),
+                        std::to_string(b.start_minute) + "-" + std::to_string(b.end_minute),
+                        "must be a non-empty window of minutes within 0..1440");
       detail::require(!b.rate.is_negative(), detail::element_field("bands", i, "rate"), b.rate.base(),
                       "must not be negative (micro-Token/kWh)");
       for (std::int32_t m = b.start_minute; m < b.end_minute; ++m) {
@@ -76,9 +77,9 @@ class time_of_use_tariff {
     }
     for (std::size_t m = 0; m < covered.size(); ++m)
       if (covered[m] != 1)
-        throw bad_input("bands", "minute " + std::to_string(m),
-                        covered[m] == 0 ? "is in no band: the bands must cover the whole day"
-                                        : "is in more than one band");
+        throw bad_input(
+            "bands", "minute " + std::to_string(m),
+            covered[m] == 0 ? "is in no band: the bands must cover the whole day" : "is in more than one band");
   }
 
   /// Paper 003 Table I. Its text extraction interleaves two rows; the reading consistent with
@@ -89,8 +90,8 @@ class time_of_use_tariff {
   [[nodiscard]] static std::vector<band> paper003_bands() {
     const price valley = micro_tokens_per_kwh(32'000'000), flat = micro_tokens_per_kwh(69'000'000),
                 peak = micro_tokens_per_kwh(112'000'000);
-    return {{0, 360, valley}, {360, 480, flat}, {480, 660, peak}, {660, 1080, flat}, {1080, 1320, peak},
-            {1320, 1440, valley}};
+    return {{0, 360, valley},  {360, 480, flat},   {480, 660, peak},
+            {660, 1080, flat}, {1080, 1320, peak}, {1320, 1440, valley}};
   }
 
   /// The rate in force at `minute_of_day` (0..1439).

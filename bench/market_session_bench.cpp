@@ -1,0 +1,42 @@
+// Paper 003's quota market session for many stations (allocation + call auction + settlement)
+// with no ledger, beside the same period computed by calling the components by hand.
+//   build/release/bench/market_session_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+#include "market_session_support.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+namespace {
+
+using namespace evmarket;
+
+void BM_quota_session_period(benchmark::State& state) {
+  quota_market_session<> session;
+  std::vector<station_id> stations;
+  for (std::int64_t i = 0; i < state.range(0); ++i) stations.push_back(session.enrol_station("S" + std::to_string(i)));
+  std::int64_t day = 0;
+  const quota_period_input prepared = evmarket_bench::paper003_period(stations, {0, 37});
+  quota_period_report report;
+  quota_period_input input = prepared;
+  for (auto _ : state) {
+    input.delivery = {day++, 37};
+    session.run_period_into(input, report);
+    benchmark::DoNotOptimize(report.settlement.operator_income);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_quota_session_period)->Arg(1'000)->Arg(10'000)->Unit(benchmark::kMillisecond);
+
+void BM_quota_period_by_hand(benchmark::State& state) {
+  std::vector<station_id> stations;
+  id_issuer<participant_id> ids;
+  for (std::int64_t i = 0; i < state.range(0); ++i) stations.push_back(ids.next());
+  const quota_period_input input = evmarket_bench::paper003_period(stations, {0, 37});
+  evmarket_bench::by_hand hand;
+  for (auto _ : state) benchmark::DoNotOptimize(hand.run(input, 37 * 30));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_quota_period_by_hand)->Arg(1'000)->Arg(10'000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
