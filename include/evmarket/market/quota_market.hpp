@@ -37,6 +37,7 @@
 #include <evmarket/market/tariff.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -177,7 +178,10 @@ class quota_market_session {
   // --- Step 2 -------------------------------------------------------------------------------
   /// A station's demand for `delivery` with the deposit it pays into escrow. The deposit must
   /// cover the tariff's worst case for that demand, or the submission is refused as a status.
-  demand_result submit_demand(trading_period delivery, station_id station, power demand, money deposit) {
+  /// `credit` is the station's total creditworthiness (paper 001 eq. 3), read by credit-priority
+  /// allocation rules and ignored by the others; equal credit by default.
+  demand_result submit_demand(trading_period delivery, station_id station, power demand, money deposit,
+                              double credit = 1.0) {
     period_book& book = open_book(delivery, stage::open, "submit_demand");
     book.timeline.require(session_phase::demand, "submit_demand", clock_.now());
     require_station(station, "station");
@@ -186,16 +190,17 @@ class quota_market_session {
                       "has already submitted demand for " + to_text(delivery) + " (a replay is refused)");
     detail::require(!demand.is_negative(), "demand", demand.base(), "must not be negative (W)");
     detail::require(!deposit.is_negative(), "deposit", deposit.base(), "must not be negative (micro-Token)");
+    detail::require(std::isfinite(credit) && credit > 0.0, "credit", credit, "must be finite and positive");
     station_entry entry;
     entry.station = station;
     entry.demand = demand;
     entry.deposit = deposit;
     entry.worst_fee = fees_.worst_case(basis_for(book, entry));
     if (deposit < entry.worst_fee) return {demand_status::deposit_insufficient, entry.worst_fee};
-    book.requests.push_back({station, demand, 0.0});
+    book.requests.push_back({station, demand, credit});
     book.assign_slot(station, static_cast<std::uint32_t>(book.entries.size()));
     book.entries.push_back(entry);
-    log(book, demand_submission{delivery, station, demand, deposit});
+    log(book, demand_submission{delivery, station, demand, deposit, credit});
     return {demand_status::accepted, entry.worst_fee};
   }
 

@@ -47,6 +47,8 @@ struct demand_submission {
   station_id station;
   power demand;
   money deposit;
+  /// The station's total creditworthiness as submitted (1 when the market does not rate credit).
+  double credit = 1.0;
   friend bool operator==(const demand_submission&, const demand_submission&) = default;
 };
 
@@ -142,7 +144,7 @@ struct credit_update {
 
 EVMARKET_SESSION_RECORD(margin_broadcast, &margin_broadcast::delivery, &margin_broadcast::margin);
 EVMARKET_SESSION_RECORD(demand_submission, &demand_submission::delivery, &demand_submission::station,
-                        &demand_submission::demand, &demand_submission::deposit);
+                        &demand_submission::demand, &demand_submission::deposit, &demand_submission::credit);
 EVMARKET_SESSION_RECORD(period_allocation, &period_allocation::delivery, &period_allocation::result);
 EVMARKET_SESSION_RECORD(order_submission, &order_submission::delivery, &order_submission::order_side,
                         &order_submission::order);
