@@ -2,18 +2,23 @@
 /// @file
 /// evmarket's version, and the versioned inline namespace every public entity lives in.
 
+///@{
+/// The version's major, minor and patch numbers.
 #define EVMARKET_VERSION_MAJOR 0
 #define EVMARKET_VERSION_MINOR 2
 #define EVMARKET_VERSION_PATCH 0
+///@}
 
 /// The version as one comparable number: major * 10000 + minor * 100 + patch.
 #define EVMARKET_VERSION (EVMARKET_VERSION_MAJOR * 10000 + EVMARKET_VERSION_MINOR * 100 + EVMARKET_VERSION_PATCH)
 
 // Every public name lives in evmarket::v0 (inline), so two incompatible versions linked into one
 // program give different mangled names and fail at link time instead of misbehaving at run time.
+/// Opens evmarket's versioned namespace, evmarket::v0 (inline).
 #define EVMARKET_BEGIN_NAMESPACE \
   namespace evmarket {           \
   inline namespace v0 {
+/// Closes the namespace EVMARKET_BEGIN_NAMESPACE opened.
 #define EVMARKET_END_NAMESPACE \
   }                            \
   }
