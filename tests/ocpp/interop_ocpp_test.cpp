@@ -64,7 +64,10 @@ const char* const expected_v1_6 = R"([
 void check_same_fields(const json& actual, const json& expected) {
   const json flat_actual = actual.flatten();
   const json flat_expected = expected.flatten();
-  for (const auto& [pointer, value] : flat_expected.items()) {
+  // Plain loop variables, not structured bindings: doctest's INFO captures them in a lambda.
+  for (const auto& item : flat_expected.items()) {
+    const std::string pointer = item.key();
+    const json& value = item.value();
     INFO("field ", pointer);
     REQUIRE(flat_actual.contains(pointer));
     CHECK(flat_actual.at(pointer) == value);
@@ -72,7 +75,8 @@ void check_same_fields(const json& actual, const json& expected) {
     CHECK(std::string(flat_actual.at(pointer).type_name()) == value.type_name());
     CHECK(flat_actual.at(pointer).is_number_integer() == value.is_number_integer());
   }
-  for (const auto& [pointer, value] : flat_actual.items()) {
+  for (const auto& item : flat_actual.items()) {
+    const std::string pointer = item.key();
     INFO("unexpected field ", pointer);
     CHECK(flat_expected.contains(pointer));
   }
@@ -88,7 +92,10 @@ json payloads(const std::vector<ocpp::profile_message>& messages) {
 // the parts the library writes: OCPP 2.0.1 SetChargingProfileRequest and OCPP 1.6 SetChargingProfile.
 void check_members(const json& object, const std::set<std::string>& required, const std::set<std::string>& allowed) {
   for (const auto& name : required) CHECK_MESSAGE(object.contains(name), "missing required ", name);
-  for (const auto& [name, value] : object.items()) CHECK_MESSAGE(allowed.count(name) == 1, "not in the schema: ", name);
+  for (const auto& item : object.items()) {
+    const std::string name = item.key();
+    CHECK_MESSAGE(allowed.count(name) == 1, "not in the schema: ", name);
+  }
 }
 
 void check_schema_v2_0_1(const json& request) {
@@ -245,6 +252,23 @@ TEST_CASE("bad input names the field and produces nothing") {
   CHECK(field_of([&] {
           (void)ocpp::charging_profiles(ok, {window.start, std::chrono::seconds{1LL << 31}});
         }) == "window.duration");
+  // Start times RFC 3339 cannot write, and days whose seconds would overflow.
+  using std::chrono::sys_days;
+  using std::chrono::year;
+  CHECK(field_of([&] { (void)ocpp::charging_profiles(ok, {sys_days{year{10000} / 1 / 1}, 60s}); }) == "window.start");
+  CHECK(field_of([&] { (void)ocpp::charging_profiles(ok, {sys_days{year{-1} / 12 / 31}, 60s}); }) == "window.start");
+  CHECK(ocpp::charging_profiles(ok, {sys_days{year{0} / 1 / 1}, 60s})
+            .at(0)
+            .request["chargingProfile"]["chargingSchedule"][0]["startSchedule"] == "0000-01-01T00:00:00Z");
+  const trading_calendar calendar{48};
+  const sys_days epoch{year{1970} / 1 / 1};
+  CHECK(field_of([&] {
+          (void)ocpp::schedule_window::of(calendar, {std::numeric_limits<std::int64_t>::max(), 0}, epoch);
+        }) == "period.day");
+  CHECK(field_of([&] {
+          (void)ocpp::schedule_window::of(calendar, {0, 0}, sys_days{std::chrono::days{1LL << 40}});
+        }) == "first_day");
+  CHECK(field_of([&] { (void)ocpp::schedule_window::of(calendar, {0, 48}, epoch); }) == "period.slot");
   // One id left for one message is enough; two are not.
   const std::vector<ocpp::station_quota> single{{station_id{1}, watts(5)}};
   CHECK(

@@ -75,11 +75,21 @@ struct schedule_window {
   std::chrono::seconds duration{0};
 
   /// The window of `period` in `calendar`, day 0 of the calendar being `first_day` (UTC).
+  /// Throws bad_input for days more than 10,000 years from 1970 or from `first_day` (the messages
+  /// themselves accept the years 0000-9999, which RFC 3339 can write).
   [[nodiscard]] static schedule_window of(const trading_calendar& calendar, trading_period period,
                                           std::chrono::sys_days first_day) {
-    const std::chrono::minutes offset{calendar.start_minute(period)};
-    const std::chrono::days day{detail::narrow(period.day, "schedule_window day")};
-    return {std::chrono::sys_seconds{first_day + day} + offset, std::chrono::minutes{calendar.period_minutes()}};
+    const std::int32_t minute = calendar.start_minute(period);  // validates the slot
+    // Checked before any arithmetic, so that no day count can overflow the seconds below.
+    constexpr std::int64_t span = 3'660'000;  // days in 10,000 years, and a margin
+    const std::int64_t first = first_day.time_since_epoch().count();
+    evmarket::detail::require(first >= -span && first <= span, "first_day", first,
+                              "must lie within 10,000 years of 1970 (days since 1970-01-01)");
+    evmarket::detail::require(period.day >= -span && period.day <= span, "period.day", period.day,
+                              "must lie within 10,000 years of first_day");
+    const std::chrono::sys_days day = first_day + std::chrono::days{period.day};
+    return {std::chrono::sys_seconds{day} + std::chrono::minutes{minute},
+            std::chrono::minutes{calendar.period_minutes()}};
   }
 };
 
@@ -119,11 +129,13 @@ using evmarket::detail::require;
 
 /// RFC 3339 UTC date-time of a whole second, as both OCPP editions require: 2026-12-01T18:30:00Z.
 inline std::string rfc3339(std::chrono::sys_seconds when) {
-  const auto day = std::chrono::floor<std::chrono::days>(when);
-  const std::chrono::year_month_day date{day};
-  const std::chrono::hh_mm_ss time{when - day};
-  require(date.year() >= std::chrono::year{0} && date.year() <= std::chrono::year{9999}, "window.start",
-          static_cast<int>(date.year()), "must lie in the years 0000-9999");
+  using namespace std::chrono;
+  // Range first: the calendar conversions below are then exact.
+  require(when >= sys_days{year{0} / 1 / 1} && when < sys_days{year{10000} / 1 / 1}, "window.start",
+          when.time_since_epoch().count(), "must lie in the years 0000-9999 (RFC 3339), in s since 1970");
+  const auto day = floor<days>(when);
+  const year_month_day date{day};
+  const hh_mm_ss time{when - day};
   char text[32];
   std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
                 static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
@@ -170,7 +182,7 @@ inline nlohmann::json schedule(power quota, const schedule_window& window) {
           {"chargingSchedulePeriod", nlohmann::json::array({{{"startPeriod", 0}, {"limit", quota.base()}}})}};
 }
 
-/// OCPP 2.0.1 SetChargingProfileRequest (Part 2, 1.51; ChargingProfileType 2.10).
+/// OCPP 2.0.1 SetChargingProfileRequest: evseId and a ChargingProfileType holding one ChargingScheduleType.
 inline nlohmann::json request_v2_0_1(power quota, const schedule_window& window, const profile_options& options,
                                      std::int32_t id) {
   nlohmann::json body = schedule(quota, window);
@@ -186,7 +198,7 @@ inline nlohmann::json request_v2_0_1(power quota, const schedule_window& window,
             {"chargingSchedule", nlohmann::json::array({body})}}}};
 }
 
-/// OCPP 1.6 SetChargingProfile.req (section 6.43; ChargingProfile 7.8, ChargingSchedule 7.13).
+/// OCPP 1.6 SetChargingProfile.req: connectorId and csChargingProfiles holding one ChargingSchedule.
 inline nlohmann::json request_v1_6(power quota, const schedule_window& window, const profile_options& options,
                                    std::int32_t id) {
   const char* purpose = options.purpose == profile_purpose::station_max ? "ChargePointMaxProfile" : "TxDefaultProfile";
