@@ -186,10 +186,10 @@ int main() {
   verifier.add(platform_key);
 
   chain<user::sha256, user::hmac_verifier> ledger(hasher, verifier);
-  const trade t1{order_id{1}, order_id{2}, participant_id{1}, participant_id{2}, kilowatt_hours(5.0),
-                 tokens_per_kwh(1.10), tokens_per_kwh(1.10)};
-  const trade t2{order_id{3}, order_id{4}, participant_id{3}, participant_id{2}, kilowatt_hours(2.5),
-                 tokens_per_kwh(1.05), tokens_per_kwh(1.05)};
+  const trade t1 = priced_trade(order_id{1}, order_id{2}, participant_id{1}, participant_id{2}, kilowatt_hours(5.0),
+                                tokens_per_kwh(1.10), tokens_per_kwh(1.10));
+  const trade t2 = priced_trade(order_id{3}, order_id{4}, participant_id{3}, participant_id{2}, kilowatt_hours(2.5),
+                                tokens_per_kwh(1.05), tokens_per_kwh(1.05));
   ledger.append(platform, {encode_record(t1)}, 1'000);
   ledger.append(platform, {encode_record(t1), encode_record(t2)}, 2'000);
   std::printf("chain of %llu blocks, tip %s\n", static_cast<unsigned long long>(ledger.size()),

@@ -5,6 +5,7 @@
 // The paper prints no table for this method, so the example checks its own consistency (energy
 // bookkeeping, the transformer limit, the certificates) and exits 1 if any check fails.
 #include <evmarket/coordination/rolling.hpp>
+#include <evmarket/market/charging_strategies.hpp>
 
 #include <algorithm>
 #include <cmath>

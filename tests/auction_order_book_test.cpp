@@ -405,9 +405,9 @@ TEST_CASE("paper 000's priority: bids high to low, offers low to high, equal pri
   CHECK(r == result(order_status::filled, 12, 0, 0));
   const auto& trades = book.listener().trades;
   REQUIRE(trades.size() == 3);
-  CHECK(trades[0] == trade{oid(2), oid(8), who(2), who(8), wh(5), px(22), px(22)});
-  CHECK(trades[1] == trade{oid(4), oid(8), who(4), who(8), wh(5), px(21), px(21)});
-  CHECK(trades[2] == trade{oid(1), oid(8), who(1), who(8), wh(2), px(20), px(20)});
+  CHECK(trades[0] == priced_trade(oid(2), oid(8), who(2), who(8), wh(5), px(22), px(22)));
+  CHECK(trades[1] == priced_trade(oid(4), oid(8), who(4), who(8), wh(5), px(21), px(21)));
+  CHECK(trades[2] == priced_trade(oid(1), oid(8), who(1), who(8), wh(2), px(20), px(20)));
   CHECK(book.find(oid(1))->open == wh(3));
   CHECK(book.find(oid(1))->filled == wh(2));
   CHECK_FALSE(book.find(oid(2)).has_value());
@@ -580,7 +580,7 @@ TEST_CASE("cancel, reduce and replace: what keeps time priority and what loses i
   SUBCASE("replace: a price change that crosses trades at once") {
     CHECK(book.add(ask(5, 5, 105, 4)).accepted());
     CHECK(book.replace(oid(4), px(110), wh(6)) == result(order_status::resting, 4, 4, 2));
-    CHECK(book.listener().trades.at(0) == trade{oid(4), oid(5), who(4), who(5), wh(4), px(105), px(105)});
+    CHECK(book.listener().trades.at(0) == priced_trade(oid(4), oid(5), who(4), who(5), wh(4), px(105), px(105)));
     CHECK(ids_of(book, side::buy) == std::vector<std::uint64_t>{4, 1, 2, 3});
   }
   CHECK(book.totals().entered == book.totals().filled + book.totals().open + book.totals().cancelled);

@@ -1,6 +1,7 @@
 // Rolling price coordination over a simulated day (paper 000, section III), compared with
 // uncontrolled charging and the quota market on the same day.
 #include <evmarket/coordination/rolling.hpp>
+#include <evmarket/market/charging_strategies.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,6 +1,7 @@
 // Canonical encoding of ledger records: layout, round trips, and hostile input.
 #include <evmarket/allocation/proportional.hpp>
 #include <evmarket/ledger/encoding.hpp>
+#include <evmarket/market/records.hpp>
 #include <evmarket/ledger/participants.hpp>
 #include <evmarket/ledger/sealed.hpp>
 
@@ -47,8 +48,8 @@ struct evmarket::record_traits<meter_reading> {
 namespace {
 
 trade sample_trade() {
-  return {order_id{7}, order_id{9}, participant_id{1}, participant_id{2}, watt_hours(12'500),
-          micro_tokens_per_kwh(1'230'000), micro_tokens_per_kwh(1'200'000)};
+  return priced_trade(order_id{7}, order_id{9}, participant_id{1}, participant_id{2}, watt_hours(12'500),
+                      micro_tokens_per_kwh(1'230'000), micro_tokens_per_kwh(1'200'000));
 }
 
 void append_le(bytes& out, std::uint64_t value, int width) {
@@ -82,13 +83,30 @@ std::vector<bytes> sample_records() {
 }  // namespace
 
 TEST_CASE("a trade encodes to the documented little-endian layout") {
-  // Built by hand from the format description, independently of the encoder.
+  // Built by hand from the format description, independently of the encoder: 1.23 Token/kWh x
+  // 12.5 kWh = 15.375 Token paid, 1.2 x 12.5 = 15 Token received.
   bytes expected;
   append_le(expected, record_tags::trade, 2);
-  append_le(expected, 1, 2);   // format version
-  append_le(expected, 56, 4);  // body: 7 fields of 8 bytes
-  for (std::uint64_t field : {7ULL, 9ULL, 1ULL, 2ULL, 12'500ULL, 1'230'000ULL, 1'200'000ULL}) append_le(expected, field, 8);
+  append_le(expected, 2, 2);   // format version
+  append_le(expected, 72, 4);  // body: 9 fields of 8 bytes
+  for (std::uint64_t field : {7ULL, 9ULL, 1ULL, 2ULL, 12'500ULL, 1'230'000ULL, 1'200'000ULL, 15'375'000ULL,
+                              15'000'000ULL})
+    append_le(expected, field, 8);
   CHECK(encode_record(sample_trade()) == expected);
+}
+
+TEST_CASE("a format-1 trade (no amounts) reads with the amounts its mechanism paid") {
+  // 0.1 wrote 7 fields; every 0.1 mechanism paid price x quantity to the nearest micro-Token,
+  // halves to even: 1.000001 Token/kWh x 0.5 kWh = 0.5000005 -> 0.500000 Token.
+  bytes old;
+  append_le(old, record_tags::trade, 2);
+  append_le(old, 1, 2);
+  append_le(old, 56, 4);
+  for (std::uint64_t field : {1ULL, 2ULL, 3ULL, 4ULL, 500ULL, 1'000'001ULL, 1'000'001ULL}) append_le(old, field, 8);
+  const trade t = decode_record<trade>(old);
+  CHECK(t.quantity == watt_hours(500));
+  CHECK(t.buyer_paid == micro_tokens(500'000));
+  CHECK(t.seller_received == micro_tokens(500'000));
 }
 
 TEST_CASE("negative amounts are two's complement and doubles canonical") {

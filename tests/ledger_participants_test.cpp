@@ -2,6 +2,7 @@
 // test-only crypto.
 #include "ledger_toy_crypto.hpp"
 
+#include <evmarket/market/records.hpp>  // station_request's encoding, used as a sample record
 #include <evmarket/ledger/authenticated.hpp>
 #include <evmarket/ledger/participants.hpp>
 #include <evmarket/ledger/sealed.hpp>
@@ -42,8 +43,8 @@ struct market {
 trade deal(std::uint64_t buyer, std::uint64_t seller, std::int64_t wh, std::int64_t micro_per_kwh) {
   static std::uint64_t order = 0;
   order += 2;
-  return {order_id{order}, order_id{order + 1}, participant_id{buyer}, participant_id{seller}, watt_hours(wh),
-          micro_tokens_per_kwh(micro_per_kwh), micro_tokens_per_kwh(micro_per_kwh)};
+  return priced_trade(order_id{order}, order_id{order + 1}, participant_id{buyer}, participant_id{seller},
+                      watt_hours(wh), micro_tokens_per_kwh(micro_per_kwh), micro_tokens_per_kwh(micro_per_kwh));
 }
 
 }  // namespace
@@ -183,12 +184,16 @@ TEST_CASE("trace totals energy and money per participant and period, from verifi
   const auto book = [&](const confirmed_trade& t) {
     auto& buyer = expected[{t.deal.buyer, t.period}];
     auto& seller = expected[{t.deal.seller, t.period}];
-    // price (micro-Token/kWh) x energy (Wh) / 1000, charged rounded up, paid out rounded down.
+    // price (micro-Token/kWh) x energy (Wh) / 1000 to the nearest micro-Token, halves to even:
+    // the amount the trade carries, which both sides' totals must show unchanged.
     const std::int64_t product = t.deal.buyer_price.base() * t.deal.quantity.base();
+    const std::int64_t whole = product / 1000, rest = product % 1000;
+    const money amount = micro_tokens(rest > 500 || (rest == 500 && whole % 2 == 1) ? whole + 1 : whole);
+    REQUIRE(t.deal.buyer_paid == amount);
     buyer.bought += t.deal.quantity;
-    buyer.paid += micro_tokens((product + 999) / 1000);
+    buyer.paid += amount;
     seller.sold += t.deal.quantity;
-    seller.received += micro_tokens(product / 1000);
+    seller.received += amount;
   };
 
   const confirmed_trade t1 = m.confirm(deal(1, 2, 5'001, 1'100'001), p1);

@@ -24,9 +24,10 @@ const std::vector<bytes>& trade_records() {
     r.reserve(total_records);
     for (std::size_t i = 0; i < total_records; ++i) {
       const auto n = static_cast<std::uint64_t>(i);
-      r.push_back(encode_record(trade{order_id{2 * n}, order_id{2 * n + 1}, participant_id{n % 97},
-                                      participant_id{n % 89 + 100}, watt_hours(static_cast<std::int64_t>(1'000 + n % 5'000)),
-                                      micro_tokens_per_kwh(1'000'000), micro_tokens_per_kwh(1'000'000)}));
+      r.push_back(encode_record(priced_trade(order_id{2 * n + 1}, order_id{2 * n + 2}, participant_id{n % 97},
+                                             participant_id{n % 89 + 100},
+                                             watt_hours(static_cast<std::int64_t>(1'000 + n % 5'000)),
+                                             micro_tokens_per_kwh(1'000'000), micro_tokens_per_kwh(1'000'000))));
     }
     return r;
   }();

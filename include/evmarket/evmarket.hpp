@@ -10,6 +10,7 @@
 #include <evmarket/core/ids.hpp>
 #include <evmarket/core/period.hpp>
 #include <evmarket/core/rounding.hpp>
+#include <evmarket/core/trade.hpp>
 #include <evmarket/core/units.hpp>
 
 #include <evmarket/allocation/allocation.hpp>
@@ -40,7 +41,6 @@
 #include <evmarket/ledger/encoding.hpp>
 #include <evmarket/ledger/merkle.hpp>
 #include <evmarket/ledger/participants.hpp>
-#include <evmarket/ledger/records.hpp>
 #include <evmarket/ledger/sealed.hpp>
 #include <evmarket/ledger/trace.hpp>
 #if __has_include(<unistd.h>)
@@ -60,3 +60,16 @@
 #include <evmarket/matching/b_matching.hpp>
 #include <evmarket/matching/benefit.hpp>
 #include <evmarket/matching/hungarian.hpp>
+
+#include <evmarket/market/charging_strategies.hpp>
+#include <evmarket/market/clock.hpp>
+#include <evmarket/market/ledger_sink.hpp>
+#include <evmarket/market/penalty.hpp>
+#include <evmarket/market/phase.hpp>
+#include <evmarket/market/quota_market.hpp>
+#include <evmarket/market/reservation_market.hpp>
+#include <evmarket/market/records.hpp>
+#include <evmarket/market/roster.hpp>
+#include <evmarket/market/session_records.hpp>
+#include <evmarket/market/settlement.hpp>
+#include <evmarket/market/tariff.hpp>

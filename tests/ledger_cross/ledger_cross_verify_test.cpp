@@ -1,6 +1,7 @@
 // Cross-verification: a chain written with one adapter verifies with the other wherever the
 // algorithms match (SHA-256 and Ed25519 in both libsodium and OpenSSL), and so do MACs and
 // trade confirmations. Store bytes written by one are read back by the other.
+#include <evmarket/market/records.hpp>  // station_request's encoding, used as a sample record
 #include <evmarket/ledger/authenticated.hpp>
 #include <evmarket/ledger/chain.hpp>
 #include <evmarket/ledger/openssl.hpp>

@@ -1,6 +1,7 @@
 // The OpenSSL 3 adapters pass the ledger's conformance suite.
 #include "../ledger_conformance.hpp"
 
+#include <evmarket/market/records.hpp>  // station_request's encoding, used as a sample record
 #include <evmarket/ledger/openssl.hpp>
 
 using namespace evmarket;

@@ -7,11 +7,12 @@
 /// midpoint, uniform prices and the truthful mechanisms (McAfee, trade reduction, VCG, SBBA) are
 /// interchangeable in a market session.
 ///
-/// Money: every trade's buyer pays buyer_price x quantity and its seller receives seller_price x
-/// quantity, each rounded to the nearest micro-Token (halves to even) on its own. A trade at one
-/// price therefore moves exactly the same amount from buyer to seller, and the books balance
-/// exactly: sum of buyer payments - sum of seller receipts == auctioneer surplus, to the
-/// micro-Token. Order and participant totals are sums of these trade amounts. (VCG charges per
+/// Money: every trade carries what its buyer paid and its seller received, fixed once when the
+/// rule records it, by the library's money rule (core/trade.hpp: price x quantity to the nearest
+/// micro-Token, halves to even, each side on its own). A trade at one price therefore moves
+/// exactly the same amount from buyer to seller, and the books balance exactly: sum of buyer
+/// payments - sum of seller receipts == auctioneer surplus, to the micro-Token. Order and
+/// participant totals (outcomes, positions()) are sums of these carried amounts. (VCG charges per
 /// trader; it prices each of a trader's trades at the trader's average VCG price, see vcg.hpp.)
 ///
 /// In a market session (paper 003: allocation -> quotas -> orders -> clearing -> settlement), the
@@ -126,8 +127,8 @@ struct call_auction_result {
     std::vector<participant_position> rows;
     rows.reserve(2 * trades.size());
     for (const trade& t : trades) {
-      rows.push_back({t.buyer, t.quantity, energy::zero(), detail::exact_value(t.buyer_price, t.quantity)});
-      rows.push_back({t.seller, energy::zero(), t.quantity, -detail::exact_value(t.seller_price, t.quantity)});
+      rows.push_back({t.buyer, t.quantity, energy::zero(), t.buyer_paid});
+      rows.push_back({t.seller, energy::zero(), t.quantity, -t.seller_received});
     }
     std::sort(rows.begin(), rows.end(), [](const participant_position& a, const participant_position& b) {
       return a.participant < b.participant;
@@ -371,11 +372,11 @@ class clearing_builder {
       throw error("pricing rule recorded a trade with a non-positive quantity or a negative price");
     const energy bought = bo.traded + quantity, sold = so.traded + quantity;
     if (bought > b.quantity || sold > s.quantity) throw error("pricing rule traded more than an order's quantity");
-    const money paid = detail::exact_value(buyer_price, quantity);
-    const money received = buyer_price == seller_price ? paid : detail::exact_value(seller_price, quantity);
+    const trade executed = priced_trade(b.id, s.id, b.participant, s.participant, quantity, buyer_price, seller_price);
+    const money paid = executed.buyer_paid, received = executed.seller_received;
     bo = {bought, bo.amount + paid};
     so = {sold, so.amount + received};
-    result_.trades.push_back({b.id, s.id, b.participant, s.participant, quantity, buyer_price, seller_price});
+    result_.trades.push_back(executed);
     result_.volume += quantity;
     result_.buyers_paid += paid;
     result_.sellers_received += received;

@@ -132,10 +132,10 @@ struct clearing_metrics {
                       "names an order that is not among the bids and offers");
     const call_order& bid = bids[b->second];
     const call_order& offer = offers[s->second];
-    m.bid_utilities[b->second] +=
-        detail::exact_value(bid.limit, x.quantity) - detail::exact_value(x.buyer_price, x.quantity);
-    m.offer_utilities[s->second] +=
-        detail::exact_value(x.seller_price, x.quantity) - detail::exact_value(offer.limit, x.quantity);
+    // Utility: what the quantity was worth at the trader's limit, less the money that actually
+    // changed hands (carried on the trade, never recomputed).
+    m.bid_utilities[b->second] += trade_amount(bid.limit, x.quantity) - x.buyer_paid;
+    m.offer_utilities[s->second] += x.seller_received - trade_amount(offer.limit, x.quantity);
     if (x.buyer_price > bid.limit) bid_broke[b->second] = true;
     if (x.seller_price < offer.limit) offer_broke[s->second] = true;
     gains_exact += static_cast<detail::int128>(bid.limit.base() - offer.limit.base()) * x.quantity.base();

@@ -735,10 +735,11 @@ class order_book {
         totals_.filled += amount + amount;
         totals_.open -= amount;
         const bool buying = incoming_side == side::buy;
-        listener_.on_trade(trade{buying ? order_id{in.id} : order_id{resting.id},
-                                 buying ? order_id{resting.id} : order_id{in.id},
-                                 buying ? participant_id{in.owner} : participant_id{resting.owner},
-                                 buying ? participant_id{resting.owner} : participant_id{in.owner}, amount, at, at});
+        listener_.on_trade(priced_trade(buying ? order_id{in.id} : order_id{resting.id},
+                                        buying ? order_id{resting.id} : order_id{in.id},
+                                        buying ? participant_id{in.owner} : participant_id{resting.owner},
+                                        buying ? participant_id{resting.owner} : participant_id{in.owner}, amount,
+                                        at, at));
         listener_.on_fill(order_id{resting.id}, amount, at, watt_hours(resting.open));
         listener_.on_fill(order_id{in.id}, amount, at, watt_hours(in.open));
         if (resting.open == 0) {

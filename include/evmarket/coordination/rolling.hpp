@@ -7,13 +7,12 @@
 /// slack runs out and becomes a must-charge floor near departure.
 ///
 /// Strategies are policies (the ChargingStrategy concept): `uncontrolled_charging` (full power on
-/// arrival), `rolling_price_coordination` (this method), `beta_allocation_charging` and the quota
-/// market `quota_market_charging` (beta allocation + call auction), so researchers can run them on
-/// the same seeded day and compare the same metrics.
+/// arrival) and `rolling_price_coordination` (this method) here; the quota-market strategies
+/// (`beta_allocation_charging`, `quota_market_charging`: allocation + call auction, composed from
+/// policies) live with the other compositions in market/charging_strategies.hpp, so researchers
+/// can run them all on the same seeded day and compare the same metrics.
 
 #include <evmarket/allocation/proportional.hpp>
-#include <evmarket/auction/call_auction.hpp>
-#include <evmarket/auction/rules/uniform_price.hpp>
 #include <evmarket/coordination/bid_curve.hpp>
 #include <evmarket/coordination/dual_price.hpp>
 #include <evmarket/core/error.hpp>
@@ -309,112 +308,6 @@ struct charging_need {
   if (top == need.floor || saturation > 1e6) return bid_curve::must_charge(top);
   return bid_curve::linear(top, need.floor, std::max(micro_tokens_per_kwh(1), tokens_per_kwh(saturation)));
 }
-
-/// The quota market's first step alone (paper 003): every period each EV asks for the power
-/// that finishes it soonest, and the measured margin is shared by the satisfaction rate beta.
-struct beta_allocation_charging {
-  /// The strategy's name, for reports.
-  static constexpr std::string_view name = "beta allocation only";
-
-  /// Charging power of each EV present in the period (the ChargingStrategy concept).
-  [[nodiscard]] std::vector<power> dispatch(const period_state& state) const {
-    if (state.present.empty()) return {};
-    std::vector<station_request> requests;
-    requests.reserve(state.present.size());
-    for (const std::size_t i : state.present) {
-      const fleet_ev& ev = state.scenario->evs[i];
-      requests.push_back(
-          {station_id{i},
-           std::min(ev.max_power, detail::power_to_finish(state.remaining[i], state.scenario->period_minutes))});
-    }
-    return proportional_allocation{}.allocate(state.margin, requests).quotas;
-  }
-};
-static_assert(ChargingStrategy<beta_allocation_charging>);
-
-/// The quota market (paper 003): beta allocation, then a call auction in which EVs trade the
-/// period's quota. The EVs' orders follow one stated rule, since the paper gives no valuation model:
-///   - an EV whose quota is below its must-charge floor (the power it needs now to finish by
-///     departure at full power afterwards) bids for the difference at `urgent_bid`;
-///   - an EV whose quota is above its floor offers the excess at its marginal discomfort,
-///     w * (demand - quota) Token/kWh (at least one micro-Token), so the least inconvenienced sell
-///     first.
-/// Quota trades as energy over the period; a seller gives up the power of its energy rounded up and
-/// a buyer gains it rounded down, so the period's total never exceeds the margin.
-template <PricingRule Rule = uniform_price<>>
-class quota_market_charging {
- public:
-  /// The strategy's name, for reports.
-  static constexpr std::string_view name = "quota market (beta + call auction)";
-
-  /// EVs that must charge now bid `urgent_bid` (positive); the quota auction clears with `rule`.
-  explicit quota_market_charging(price urgent_bid = tokens_per_kwh(5), Rule rule = Rule{})
-      : urgent_bid_(urgent_bid), auction_(std::move(rule)) {
-    detail::require(urgent_bid.is_positive(), "urgent_bid", urgent_bid.base(), "must be positive (micro-Token/kWh)");
-  }
-
-  /// Charging power of each EV present in the period (the ChargingStrategy concept).
-  [[nodiscard]] std::vector<power> dispatch(const period_state& state) {
-    const std::size_t present = state.present.size();
-    if (present == 0) return {};
-    const day_scenario& day = *state.scenario;
-    const std::int32_t minutes = day.period_minutes;
-    std::vector<power> demand(present), floor(present);
-    std::vector<station_request> requests(present);
-    for (std::size_t j = 0; j < present; ++j) {
-      const std::size_t i = state.present[j];
-      const charging_need need = charging_need_of(day.evs[i], state.remaining[i], state.period, minutes);
-      demand[j] = need.cap;
-      floor[j] = need.floor;
-      requests[j] = {station_id{i}, demand[j]};
-    }
-    std::vector<power> quota = proportional_allocation{}.allocate(state.margin, requests).quotas;
-
-    std::vector<call_order> bids, offers;
-    std::vector<std::size_t> bidder, offerer;
-    for (std::size_t j = 0; j < present; ++j) {
-      const fleet_ev& ev = day.evs[state.present[j]];
-      const auto id = static_cast<std::uint64_t>(state.present[j]);
-      if (quota[j] < floor[j]) {
-        const energy want = energy_over(floor[j] - quota[j], minutes, rounding::up);
-        const energy room = energy_over(ev.max_power - quota[j], minutes, rounding::down);
-        const energy amount = std::min(want, room);
-        if (!amount.is_positive()) continue;
-        bids.push_back({order_id{2 * id}, participant_id{id}, amount, urgent_bid_});
-        bidder.push_back(j);
-      } else if (quota[j] > floor[j]) {
-        const energy spare = energy_over(quota[j] - floor[j], minutes, rounding::down);
-        if (!spare.is_positive()) continue;
-        const double marginal = ev.discomfort * (demand[j] - quota[j]).display();  // Token/kWh
-        offers.push_back({order_id{2 * id + 1}, participant_id{id}, spare,
-                          std::max(micro_tokens_per_kwh(1), tokens_per_kwh(std::min(marginal, 1e6)))});
-        offerer.push_back(j);
-      }
-    }
-    if (bids.empty() || offers.empty()) return quota;
-    const call_auction_result result = auction_.clear(bids, offers);
-    for (std::size_t b = 0; b < bids.size(); ++b)
-      quota[bidder[b]] += average_power(result.bid_outcomes[b].traded, minutes, rounding::down);
-    for (std::size_t o = 0; o < offers.size(); ++o)
-      quota[offerer[o]] -= average_power(result.offer_outcomes[o].traded, minutes, rounding::up);
-    traded_ += result.volume;
-    payments_ += result.buyers_paid;
-    return quota;
-  }
-
-  ///@{
-  /// Quota energy traded over the day, and what buyers paid for it.
-  [[nodiscard]] energy traded() const noexcept { return traded_; }
-  [[nodiscard]] money payments() const noexcept { return payments_; }
-  ///@}
-
- private:
-  price urgent_bid_;
-  call_auction<Rule> auction_;
-  energy traded_ = energy::zero();
-  money payments_ = money::zero();
-};
-static_assert(ChargingStrategy<quota_market_charging<>>);
 
 /// Settings of the rolling coordination.
 struct rolling_options {

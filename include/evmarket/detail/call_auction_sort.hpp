@@ -95,18 +95,5 @@ void stable_order_by_key(std::size_t n, KeyOf key_of, std::vector<std::uint32_t>
   for (std::size_t i = 0; i < n; ++i) order[i] = wide[i].index;
 }
 
-/// price (micro-Token/kWh) x quantity (Wh) in micro-Token, rounded half to even; exact, throws
-/// overflow_error when the result does not fit.
-inline money exact_value(price unit_price, energy amount) {
-  std::int64_t product;
-  if (!__builtin_mul_overflow(unit_price.base(), amount.base(), &product) && product >= 0) {
-    const std::int64_t whole = product / energy::scale;
-    const std::int64_t rest = product % energy::scale;
-    const bool up = 2 * rest > energy::scale || (2 * rest == energy::scale && whole % 2 != 0);
-    return micro_tokens(up ? whole + 1 : whole);
-  }
-  return cost(unit_price, amount, rounding::nearest_even);
-}
-
 }  // namespace detail
 EVMARKET_END_NAMESPACE

@@ -4,12 +4,16 @@
 /// same on every platform. Fixed-width little-endian integers, u32 length prefixes, and an
 /// envelope {u16 type tag, u16 format version, u32 body length, body}. Each record type plugs in
 /// by specialising `record_traits`; decoding untrusted bytes throws `decode_error`, never crashes.
+///
+/// The ledger knows no mechanism: this header encodes the core vocabulary (ids, quantities,
+/// periods, the `trade` every mechanism produces). The encodings of mechanism types (requests,
+/// allocations, orders, reservations, session records) live with the layer that puts them on a
+/// ledger, `market/records.hpp`.
 
-#include <evmarket/allocation/allocation.hpp>
-#include <evmarket/auction/trade.hpp>
 #include <evmarket/core/error.hpp>
 #include <evmarket/core/ids.hpp>
 #include <evmarket/core/period.hpp>
+#include <evmarket/core/trade.hpp>
 #include <evmarket/core/units.hpp>
 #include <evmarket/ledger/concepts.hpp>
 
@@ -223,8 +227,6 @@ concept Record = requires(encoder& out, decoder& in, const T& record, std::uint1
 /// clearing, 0x04xx credit, 0x05xx settlement and sessions, 0x0Fxx the ledger's own records,
 /// 0x8000 and up user-defined.
 namespace record_tags {
-inline constexpr std::uint16_t station_request = 0x0101;
-inline constexpr std::uint16_t allocation = 0x0102;
 inline constexpr std::uint16_t trade = 0x0201;
 inline constexpr std::uint16_t confirmed_trade = 0x0F01;
 inline constexpr std::uint16_t sealed_record = 0x0F02;
@@ -398,7 +400,7 @@ struct record_fields {
 };
 }  // namespace detail
 
-// --- The core records -----------------------------------------------------------------------
+// --- The core record: a trade -----------------------------------------------------------------------
 
 /// side: one byte, 0 buy, 1 sell.
 namespace detail {
@@ -410,54 +412,30 @@ inline side decode_side(decoder& in) {
 }
 }  // namespace detail
 
-/// station_request: station u64, demand i64 W, credit f64.
-template <>
-struct record_traits<station_request> : detail::record_fields<station_request, &station_request::station,
-                                                              &station_request::demand, &station_request::credit> {
-  static constexpr std::uint16_t tag = record_tags::station_request;
-  static constexpr std::uint16_t version = 1;
-  static constexpr std::string_view name = "station_request";
-};
-
-/// allocation: quotas (u32 count, i64 W each), capacity, total demand, allocated (i64 W), and
-/// the satisfaction rate's numerator and denominator (i64).
-template <>
-struct record_traits<allocation> {
-  static constexpr std::uint16_t tag = record_tags::allocation;
-  static constexpr std::uint16_t version = 1;
-  static constexpr std::string_view name = "allocation";
-  static void encode(encoder& out, const allocation& a) {
-    out.length(a.quotas.size(), "allocation.quotas");
-    for (power quota : a.quotas) out.amount(quota);
-    out.amount(a.capacity);
-    out.amount(a.total_demand);
-    out.amount(a.allocated);
-    out.i64(a.satisfaction.numerator);
-    out.i64(a.satisfaction.denominator);
-  }
-  static allocation decode(decoder& in, std::uint16_t) {
-    allocation a;
-    a.quotas.resize(in.length(8));
-    for (power& quota : a.quotas) quota = in.amount<power>();
-    a.capacity = in.amount<power>();
-    a.total_demand = in.amount<power>();
-    a.allocated = in.amount<power>();
-    a.satisfaction.numerator = in.i64();
-    a.satisfaction.denominator = in.i64();
-    if (a.satisfaction.denominator <= 0) in.fail("satisfaction denominator must be positive");
-    return a;
-  }
-};
-
 /// trade: buy order, sell order, buyer, seller (u64), quantity (i64 Wh), buyer's and seller's
-/// prices (i64 micro-Token/kWh).
+/// prices (i64 micro-Token/kWh), and (format 2) the amounts the buyer paid and the seller
+/// received (i64 micro-Token). Format 1 carried no amounts: reading it derives them by the money
+/// rule every 0.1 mechanism used (trade_amount), the only reading that matches what was paid.
 template <>
-struct record_traits<trade>
-    : detail::record_fields<trade, &trade::buy_order, &trade::sell_order, &trade::buyer, &trade::seller,
-                            &trade::quantity, &trade::buyer_price, &trade::seller_price> {
+struct record_traits<trade> {
   static constexpr std::uint16_t tag = record_tags::trade;
-  static constexpr std::uint16_t version = 1;
+  static constexpr std::uint16_t version = 2;
   static constexpr std::string_view name = "trade";
+  using prices = detail::record_fields<trade, &trade::buy_order, &trade::sell_order, &trade::buyer, &trade::seller,
+                                       &trade::quantity, &trade::buyer_price, &trade::seller_price>;
+  static void encode(encoder& out, const trade& t) {
+    prices::encode(out, t);
+    out.amount(t.buyer_paid);
+    out.amount(t.seller_received);
+  }
+  static trade decode(decoder& in, std::uint16_t format) {
+    trade t = prices::decode(in, format);
+    if (format == 1) return priced_trade(t.buy_order, t.sell_order, t.buyer, t.seller, t.quantity, t.buyer_price,
+                                         t.seller_price);
+    t.buyer_paid = in.amount<money>();
+    t.seller_received = in.amount<money>();
+    return t;
+  }
 };
 
 EVMARKET_END_NAMESPACE

@@ -4,7 +4,7 @@
 /// key pair; a matched trade counts only when buyer and seller both sign it, and per-signer
 /// sequence numbers make a replayed or re-ordered confirmation fail.
 
-#include <evmarket/auction/trade.hpp>
+#include <evmarket/core/trade.hpp>
 #include <evmarket/core/error.hpp>
 #include <evmarket/core/ids.hpp>
 #include <evmarket/core/period.hpp>

@@ -5,7 +5,7 @@
 /// trusted: blocks after the first bad one are ignored, and each confirmed trade must pass the
 /// participants' signature and sequence checks in chain order before it is counted.
 
-#include <evmarket/auction/trade.hpp>
+#include <evmarket/core/trade.hpp>
 #include <evmarket/core/error.hpp>
 #include <evmarket/core/ids.hpp>
 #include <evmarket/core/period.hpp>
@@ -52,8 +52,9 @@ struct untrusted_record {
   std::string reason;
 };
 
-/// One participant's trading in one period. Money is charged rounded up and paid out rounded
-/// down (units.hpp's rule), so totals never credit more than was debited.
+/// One participant's trading in one period. The money totals are sums of the amounts each trade
+/// carries (what the mechanism that cleared it paid), so they equal the clearing's and the
+/// settlement's figures to the micro-Token.
 struct trade_totals {
   /// Energy bought.
   energy bought = energy::zero();
@@ -156,9 +157,9 @@ private:
       trade_totals buyer = totals(deal.buyer, record.period);
       trade_totals seller = totals(deal.seller, record.period);
       buyer.bought += deal.quantity;
-      buyer.paid += cost(deal.buyer_price, deal.quantity, rounding::up);
+      buyer.paid += deal.buyer_paid;
       seller.sold += deal.quantity;
-      seller.received += cost(deal.seller_price, deal.quantity, rounding::down);
+      seller.received += deal.seller_received;
       totals_[{deal.buyer, record.period}] = buyer;
       totals_[{deal.seller, record.period}] = seller;
     } catch (const overflow_error& e) {

@@ -1,5 +1,5 @@
 // Canonical encodings of the auction and credit records: round trips, layout, hostile bytes.
-#include <evmarket/ledger/records.hpp>
+#include <evmarket/market/records.hpp>
 
 #include <doctest/doctest.h>
 

@@ -1,9 +1,12 @@
 #pragma once
 /// @file
-/// Canonical encodings of the auction and credit records (orders, call-auction orders,
-/// participants' clearing positions, reservations and charging records), so each can be put on
-/// a ledger. The core records (station_request, allocation, trade) live in encoding.hpp.
+/// Canonical encodings of the mechanisms' records (requests and allocations, orders, call-auction
+/// orders, clearing positions, reservations and charging records), so each can be put on a ledger.
+/// They live here, in the layer that composes mechanisms and ledger, because the ledger knows no
+/// mechanism: it encodes only the core vocabulary (ids, quantities, periods, trades). Session
+/// records (market/session_records.hpp) follow the same pattern.
 
+#include <evmarket/allocation/allocation.hpp>
 #include <evmarket/auction/call_auction.hpp>
 #include <evmarket/auction/order.hpp>
 #include <evmarket/credit/creditworthiness.hpp>
@@ -15,6 +18,8 @@
 EVMARKET_BEGIN_NAMESPACE
 
 namespace record_tags {
+inline constexpr std::uint16_t station_request = 0x0101;
+inline constexpr std::uint16_t allocation = 0x0102;
 inline constexpr std::uint16_t order_request = 0x0202;
 inline constexpr std::uint16_t call_order = 0x0203;
 inline constexpr std::uint16_t participant_position = 0x0301;
@@ -36,6 +41,45 @@ Enum decode_enum(decoder& in, Enum last, std::string_view what) {
   return static_cast<Enum>(value);
 }
 }  // namespace detail
+
+/// station_request: station u64, demand i64 W, credit f64.
+template <>
+struct record_traits<station_request> : detail::record_fields<station_request, &station_request::station,
+                                                              &station_request::demand, &station_request::credit> {
+  static constexpr std::uint16_t tag = record_tags::station_request;
+  static constexpr std::uint16_t version = 1;
+  static constexpr std::string_view name = "station_request";
+};
+
+/// allocation: quotas (u32 count, i64 W each), capacity, total demand, allocated (i64 W), and
+/// the satisfaction rate's numerator and denominator (i64).
+template <>
+struct record_traits<allocation> {
+  static constexpr std::uint16_t tag = record_tags::allocation;
+  static constexpr std::uint16_t version = 1;
+  static constexpr std::string_view name = "allocation";
+  static void encode(encoder& out, const allocation& a) {
+    out.length(a.quotas.size(), "allocation.quotas");
+    for (power quota : a.quotas) out.amount(quota);
+    out.amount(a.capacity);
+    out.amount(a.total_demand);
+    out.amount(a.allocated);
+    out.i64(a.satisfaction.numerator);
+    out.i64(a.satisfaction.denominator);
+  }
+  static allocation decode(decoder& in, std::uint16_t) {
+    allocation a;
+    a.quotas.resize(in.length(8));
+    for (power& quota : a.quotas) quota = in.amount<power>();
+    a.capacity = in.amount<power>();
+    a.total_demand = in.amount<power>();
+    a.allocated = in.amount<power>();
+    a.satisfaction.numerator = in.i64();
+    a.satisfaction.denominator = in.i64();
+    if (a.satisfaction.denominator <= 0) in.fail("satisfaction denominator must be positive");
+    return a;
+  }
+};
 
 /// order_request: id, owner (u64), side, type, time in force (u8), limit price (i64
 /// micro-Token/kWh), quantity (i64 Wh), all-or-none (u8 0/1).

@@ -1,0 +1,87 @@
+# Checks that every #include <evmarket/...> in include/evmarket points down the layering:
+#   core (0) <- ledger (1) <- components (2) <- market, interop (3) <- umbrella headers (4)
+# A header may include headers of its own layer or a lower one. detail/ headers belong to the
+# layer of the area their name starts with (detail/call_auction_sort.hpp is auction's), so an
+# internal header can never reach above the code it serves. Run as
+#   cmake -DEVMARKET_INCLUDE_DIR=<repo>/include -P check_layering.cmake
+# and it fails naming each file, line and include that points up.
+cmake_minimum_required(VERSION 3.22)
+if(NOT EVMARKET_INCLUDE_DIR)
+  message(FATAL_ERROR "pass -DEVMARKET_INCLUDE_DIR=<repository>/include")
+endif()
+
+set(_components allocation auction credit curve matching coalition coordination)
+# detail/<prefix>_*.hpp: which area each prefix serves.
+set(_detail_area_checked core)
+set(_detail_area_largest core)
+set(_detail_area_ledger ledger)
+set(_detail_area_call auction)
+set(_detail_area_order auction)
+set(_detail_area_bancor curve)
+set(_detail_area_coalition coalition)
+set(_detail_area_coordination coordination)
+set(_detail_area_matching matching)
+set(_detail_area_allocation allocation)
+set(_detail_area_credit credit)
+set(_detail_area_market market)
+
+# _evmarket_layer(<path relative to include/evmarket> <out-var>): the layer number, or -1.
+function(_evmarket_layer path out)
+  set(layer -1)
+  if(path MATCHES "^detail/([a-z]+)")
+    set(prefix ${CMAKE_MATCH_1})
+    if(DEFINED _detail_area_${prefix})
+      set(area ${_detail_area_${prefix}})
+    else()
+      set(area unknown)
+    endif()
+  elseif(path MATCHES "^([a-z_]+)/")
+    set(area ${CMAKE_MATCH_1})
+  else()
+    set(area ${path})
+  endif()
+  if(area STREQUAL "core" OR area STREQUAL "config.hpp" OR area STREQUAL "version.hpp")
+    set(layer 0)
+  elseif(area STREQUAL "ledger")
+    set(layer 1)
+  elseif(area IN_LIST _components)
+    set(layer 2)
+  elseif(area STREQUAL "market" OR area STREQUAL "interop")
+    set(layer 3)
+  elseif(area MATCHES "\\.hpp$")
+    set(layer 4)  # umbrella headers: evmarket.hpp, lp.hpp, ...
+  endif()
+  set(${out} ${layer} PARENT_SCOPE)
+endfunction()
+
+get_filename_component(_root "${EVMARKET_INCLUDE_DIR}/evmarket" ABSOLUTE)
+file(GLOB_RECURSE _headers RELATIVE ${_root} ${_root}/*.hpp)
+set(_problems "")
+foreach(_header IN LISTS _headers)
+  _evmarket_layer(${_header} _from)
+  if(_from EQUAL -1)
+    string(APPEND _problems "  include/evmarket/${_header}: no layer known for this header; "
+           "name it after its area or add its prefix to cmake/check_layering.cmake\n")
+    continue()
+  endif()
+  file(STRINGS ${_root}/${_header} _lines)
+  set(_number 0)
+  foreach(_line IN LISTS _lines)
+    math(EXPR _number "${_number} + 1")
+    if(_line MATCHES "^[ \t]*#[ \t]*include[ \t]*<evmarket/([^>]+)>")
+      set(_target ${CMAKE_MATCH_1})
+      _evmarket_layer(${_target} _to)
+      if(_to GREATER _from)
+        string(APPEND _problems "  include/evmarket/${_header}:${_number}: includes <evmarket/${_target}>, "
+               "a higher layer (${_to} > ${_from})\n")
+      endif()
+    endif()
+  endforeach()
+endforeach()
+
+list(LENGTH _headers _count)
+if(_problems)
+  message(FATAL_ERROR "evmarket: includes that point up the layering "
+          "(core 0 <- ledger 1 <- components 2 <- market/interop 3 <- umbrella 4):\n${_problems}")
+endif()
+message(STATUS "evmarket: ${_count} headers, every include points down the layering")

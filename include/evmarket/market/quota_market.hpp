@@ -1,0 +1,484 @@
+#pragma once
+/// @file
+/// Session A: paper 003's two-stage charging power quota market, Steps 1-6, composed from
+/// policies. Each step is a public call a platform makes when its phase opens:
+///
+///   broadcast_margin  Step 1, 18:00         the operator's capacity margin for 18:30-19:00
+///   submit_demand     Step 2, 18:00-18:05   demand and a deposit covering the worst-case fee
+///   pre_allocate      Step 3, 18:05-18:07   the AllocationRule (beta by default) -> quotas
+///   submit_order      Step 4, 18:07-18:10   bids and offers of quota energy (offers capped by
+///                                           the quota held, bids covered by the deposit)
+///   clear             Step 5, 18:10-18:15   the call auction with a PricingRule
+///   record_metering   Step 6, from 18:30    the smart meter's energy
+///   settle            after 19:00           tariff fee, auction payments, penalty, withdrawal
+///
+/// When the demand fits the margin the auction is not held (the paper skips Steps 4-5): orders
+/// come back `auction_not_held` and clear() records no trade. Every call checks its phase against
+/// the Clock policy (phase_error otherwise), validates before it changes anything (bad_input
+/// names the field and value; the session is unchanged), and writes one record to the
+/// LedgerSink; settle() seals the period's block. Economic outcomes (a deposit that does not
+/// cover, an offer above the quota held) are status values.
+
+#include <evmarket/allocation/allocation.hpp>
+#include <evmarket/allocation/proportional.hpp>
+#include <evmarket/auction/call_auction.hpp>
+#include <evmarket/auction/rules/midpoint_per_match.hpp>
+#include <evmarket/core/error.hpp>
+#include <evmarket/core/period.hpp>
+#include <evmarket/core/trade.hpp>
+#include <evmarket/core/units.hpp>
+#include <evmarket/market/clock.hpp>
+#include <evmarket/market/ledger_sink.hpp>
+#include <evmarket/market/penalty.hpp>
+#include <evmarket/market/phase.hpp>
+#include <evmarket/market/roster.hpp>
+#include <evmarket/market/session_records.hpp>
+#include <evmarket/market/settlement.hpp>
+#include <evmarket/market/tariff.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+EVMARKET_BEGIN_NAMESPACE
+
+/// What became of a demand submission.
+enum class demand_status : std::uint8_t {
+  accepted,
+  deposit_insufficient,  ///< the deposit does not cover the tariff's worst case for the demand
+};
+
+/// The answer to submit_demand: the status and the deposit the worst case requires.
+struct demand_result {
+  demand_status status = demand_status::accepted;
+  money required_deposit;
+};
+
+/// What became of a bid or offer.
+enum class quota_order_status : std::uint8_t {
+  accepted,
+  auction_not_held,      ///< demand fits the margin: there is no quota to trade this period
+  exceeds_quota,         ///< an offer of more energy than the station's quota allows
+  deposit_insufficient,  ///< a bid whose worst-case payment the deposit (after the fee) does not cover
+};
+
+/// The answer to submit_order: the status and, when accepted, the order's id.
+struct quota_order_result {
+  quota_order_status status = quota_order_status::accepted;
+  order_id id;
+};
+
+/// Setup of a session: the trading calendar and the phases' windows.
+struct session_setup {
+  trading_calendar calendar{48};
+  phase_schedule schedule = phase_schedule::papers();
+};
+
+/// One station's part of a prepared period (for run_period and simulations).
+struct quota_station_input {
+  station_id station;
+  power demand;
+  money deposit;
+  /// At most one order: a bid (side::buy) or an offer of quota energy; none when quantity is zero.
+  side order_side = side::buy;
+  energy order_quantity;
+  price order_limit;
+  /// What the station's meter will measure over delivery.
+  energy metered;
+};
+
+/// Everything a quota market period needs, prepared in advance.
+struct quota_period_input {
+  trading_period delivery;
+  power margin;
+  std::vector<quota_station_input> stations;
+};
+
+/// What run_period reports: every step's outcome.
+struct quota_period_report {
+  allocation quotas;
+  std::vector<demand_result> demands;
+  std::vector<quota_order_result> orders;
+  call_auction_result clearing;
+  period_settlement settlement;
+};
+
+/// Paper 003's quota market over the policies named in the file comment.
+template <class Allocation = proportional_allocation, class Pricing = midpoint_per_match,
+          class Fees = time_of_use_tariff, class Penalties = over_consumption_penalty,
+          class Sink = null_ledger_sink, class Clock = manual_clock>
+class quota_market_session {
+  static_assert(AllocationRule<Allocation>,
+                "quota_market_session: Allocation must be an AllocationRule (allocation/allocation.hpp), e.g. "
+                "proportional_allocation or inverse_credit_curtailment");
+  static_assert(PricingRule<Pricing>,
+                "quota_market_session: Pricing must be a PricingRule (auction/call_auction.hpp), e.g. "
+                "midpoint_per_match, uniform_price<> or mcafee from auction/rules/");
+  static_assert(Tariff<Fees>, "quota_market_session: Fees must be a Tariff (market/tariff.hpp): provide name, "
+                              "charge(tariff_basis), worst_case(tariff_basis) and rate_at(minute)");
+  static_assert(Penalty<Penalties>, "quota_market_session: Penalties must be a Penalty (market/penalty.hpp): provide "
+                                    "name and penalty(penalty_basis)");
+  static_assert(LedgerSink<Sink>, "quota_market_session: Sink must be a LedgerSink (market/ledger_sink.hpp), e.g. "
+                                  "null_ledger_sink or chain_ledger_sink<H, V, S>");
+  static_assert(MarketClock<Clock>,
+                "quota_market_session: Clock must be a MarketClock (market/clock.hpp): provide market_time now()");
+
+ public:
+  /// A session whose participants are enrolled through roster(); the operator is enrolled first.
+  explicit quota_market_session(session_setup setup = session_setup(), Allocation allocation_rule = Allocation(),
+                                Pricing pricing_rule = Pricing(), Fees fees = Fees(), Penalties penalties = Penalties(),
+                                Sink sink = Sink(), Clock clock = Clock())
+      : setup_(std::move(setup)), allocation_rule_(std::move(allocation_rule)), auction_(std::move(pricing_rule)),
+        fees_(std::move(fees)), penalties_(std::move(penalties)), sink_(std::move(sink)), clock_(std::move(clock)) {
+    setup_.schedule.check(setup_.calendar.period_minutes());
+    operator_ = roster_.enrol("operator");
+  }
+
+  /// Enrols a station under `name` and returns its id.
+  station_id enrol_station(std::string_view name) { return roster_.enrol(name); }
+  [[nodiscard]] const participant_roster& roster() const noexcept { return roster_; }
+  [[nodiscard]] participant_id operator_account() const noexcept { return operator_; }
+
+  // Every call names the delivery period it is for: periods overlap (the next period trades
+  // while this one delivers), so a session holds each open period until it is settled.
+
+  // --- Step 1 -------------------------------------------------------------------------------
+  /// Opens `delivery` with the operator's capacity margin. A period opens once, and periods
+  /// open in order (a replayed or stale broadcast is refused).
+  void broadcast_margin(trading_period delivery, power margin) {
+    const period_timeline timeline(setup_.calendar, setup_.schedule, delivery);
+    timeline.require(session_phase::margin, "broadcast_margin", clock_.now());
+    detail::require(!margin.is_negative(), "margin", margin.base(), "must not be negative (W)");
+    const std::int64_t index = setup_.calendar.index(delivery);
+    if (last_opened_)
+      detail::require(index > *last_opened_, "delivery", to_text(delivery),
+                      "is not after the last period opened (a period opens once)");
+    period_book fresh(delivery, timeline, margin);
+    log(fresh, margin_broadcast{delivery, margin});
+    books_.emplace(index, std::move(fresh));
+    last_opened_ = index;
+  }
+
+  // --- Step 2 -------------------------------------------------------------------------------
+  /// A station's demand for `delivery` with the deposit it pays into escrow. The deposit must
+  /// cover the tariff's worst case for that demand, or the submission is refused as a status.
+  demand_result submit_demand(trading_period delivery, station_id station, power demand, money deposit) {
+    period_book& book = open_book(delivery, stage::open, "submit_demand");
+    book.timeline.require(session_phase::demand, "submit_demand", clock_.now());
+    require_station(station, "station");
+    detail::require(!book.index.contains(station), "station", station.value,
+                    "has already submitted demand for " + to_text(delivery) + " (a replay is refused)");
+    detail::require(!demand.is_negative(), "demand", demand.base(), "must not be negative (W)");
+    detail::require(!deposit.is_negative(), "deposit", deposit.base(), "must not be negative (micro-Token)");
+    station_entry entry;
+    entry.station = station;
+    entry.demand = demand;
+    entry.deposit = deposit;
+    entry.worst_fee = fees_.worst_case(basis_for(book, entry));
+    if (deposit < entry.worst_fee) return {demand_status::deposit_insufficient, entry.worst_fee};
+    book.requests.push_back({station, demand, 0.0});
+    book.index.emplace(station, static_cast<std::uint32_t>(book.entries.size()));
+    book.entries.push_back(entry);
+    log(book, demand_submission{delivery, station, demand, deposit});
+    return {demand_status::accepted, entry.worst_fee};
+  }
+
+  // --- Step 3 -------------------------------------------------------------------------------
+  /// Pre-allocates the margin by the AllocationRule; quotas[i] belongs to the i-th accepted demand.
+  const allocation& pre_allocate(trading_period delivery) {
+    period_book& book = open_book(delivery, stage::open, "pre_allocate");
+    book.timeline.require(session_phase::allocation, "pre_allocate", clock_.now());
+    if (book.requests.empty())
+      book.quotas = allocation{{}, book.margin, power::zero(), power::zero(), {1, 1}};
+    else
+      book.quotas = allocation_rule_.allocate(book.margin, book.requests);
+    for (std::size_t i = 0; i < book.entries.size(); ++i) {
+      book.entries[i].quota = book.quotas.quotas[i];
+      book.entries[i].quota_energy = energy_over(book.quotas.quotas[i], book.timeline.minutes(), rounding::down);
+    }
+    book.auction_held = book.quotas.curtailed();
+    book.current = stage::allocated;
+    log(book, period_allocation{delivery, book.quotas});
+    return book.quotas;
+  }
+
+  // --- Step 4 -------------------------------------------------------------------------------
+  /// A bid (buy) or offer (sell) of quota energy at a limit price; one order per station.
+  quota_order_result submit_order(trading_period delivery, station_id station, side order_side, energy quantity,
+                                  price limit) {
+    period_book& book = open_book(delivery, stage::allocated, "submit_order");
+    book.timeline.require(session_phase::bidding, "submit_order", clock_.now());
+    station_entry& entry = entry_of(book, station);
+    detail::require(!entry.ordered, "station", station.value,
+                    "has already submitted an order for " + to_text(delivery) + " (a replay is refused)");
+    detail::require(quantity.is_positive(), "quantity", quantity.base(), "must be positive (Wh)");
+    detail::require(limit.is_positive(), "limit", limit.base(), "must be positive (micro-Token/kWh)");
+    if (!book.auction_held) return {quota_order_status::auction_not_held, {}};
+    if (order_side == side::sell && quantity > entry.quota_energy) return {quota_order_status::exceeds_quota, {}};
+    if (order_side == side::buy && entry.deposit < entry.worst_fee + trade_amount(limit, quantity))
+      return {quota_order_status::deposit_insufficient, {}};
+    const call_order order{order_ids_.next(), station, quantity, limit};
+    (order_side == side::buy ? book.bids : book.offers).push_back(order);
+    (order_side == side::buy ? book.bid_owner : book.offer_owner).push_back(book.index.at(station));
+    entry.ordered = true;
+    log(book, order_submission{delivery, static_cast<std::uint16_t>(order_side == side::buy ? 0 : 1), order});
+    return {quota_order_status::accepted, order.id};
+  }
+
+  // --- Step 5 -------------------------------------------------------------------------------
+  /// Clears the bids and offers by the PricingRule and updates each station's final quota.
+  const call_auction_result& clear(trading_period delivery) {
+    period_book& book = open_book(delivery, stage::allocated, "clear");
+    book.timeline.require(session_phase::clearing, "clear", clock_.now());
+    call_auction_result result;
+    if (!book.bids.empty() && !book.offers.empty())
+      result = auction_.clear(book.bids, book.offers);
+    else
+      result.rule = Pricing::name;
+    for (std::size_t b = 0; b < result.bid_outcomes.size(); ++b)
+      book.entries[book.bid_owner[b]].bought = result.bid_outcomes[b].traded;
+    for (std::size_t o = 0; o < result.offer_outcomes.size(); ++o)
+      book.entries[book.offer_owner[o]].sold = result.offer_outcomes[o].traded;
+    book.clearing = std::move(result);
+    book.current = stage::cleared;
+    if constexpr (Sink::keeps_records)
+      for (const trade& t : book.clearing.trades) log(book, period_trade{delivery, t});
+    return book.clearing;
+  }
+
+  // --- Step 6 -------------------------------------------------------------------------------
+  /// The energy a station's smart meter measured over delivery (once per station), from the
+  /// start of delivery on.
+  void record_metering(trading_period delivery, station_id station, energy metered) {
+    period_book& book = delivered_book(delivery, "record_metering");
+    station_entry& entry = entry_of(book, station);
+    detail::require(!entry.metered_recorded, "station", station.value,
+                    "already has a meter reading for " + to_text(delivery) + " (a replay is refused)");
+    detail::require(!metered.is_negative(), "metered", metered.base(), "must not be negative (Wh)");
+    entry.metered = metered;
+    entry.metered_recorded = true;
+    log(book, meter_reading{delivery, station, metered});
+  }
+
+  /// Settles `delivery` after it ends: fees, auction payments, penalties, withdrawals; seals the
+  /// period's records into one ledger block. Every station that submitted demand needs a meter
+  /// reading, and a period with orders must have been cleared.
+  period_settlement settle(trading_period delivery) {
+    period_book& book = delivered_book(delivery, "settle");
+    const market_time now = clock_.now();
+    book.timeline.require(session_phase::settlement, "settle", now);
+    if (book.current == stage::allocated && (!book.bids.empty() || !book.offers.empty()))
+      throw error("settle: the period " + to_text(delivery) + " has orders but was not cleared");
+    for (const station_entry& entry : book.entries)
+      detail::require(entry.metered_recorded, "station", entry.station.value,
+                      "has no meter reading for " + to_text(delivery));
+    if (last_seal_)
+      detail::require(now >= *last_seal_, "clock", now.text(), "is earlier than the last settlement's time");
+    period_settlement result = settle_entries(book);
+    if constexpr (Sink::keeps_records) {
+      for (const settlement_line& line : result.lines) log(book, line);
+      for (bytes& record : book.records) sink_.put(std::move(record));
+      sink_.seal(now.seconds);
+    }
+    last_seal_ = now;
+    books_.erase(setup_.calendar.index(delivery));
+    return result;
+  }
+
+  /// Drives a whole prepared period through every phase, setting the clock to each phase's
+  /// opening (needs a clock that can be set, like manual_clock). It returns after settlement, so
+  /// the next period it can drive is the one after next (the one in between trades while this
+  /// one delivers); drive overlapping periods call by call.
+  quota_period_report run_period(const quota_period_input& input)
+    requires requires(Clock& c, market_time t) { c.set(t); }
+  {
+    const trading_period d = input.delivery;
+    const period_timeline timeline(setup_.calendar, setup_.schedule, d);
+    const auto open = [&](session_phase phase) {
+      const market_time start = phase == session_phase::settlement ? timeline.delivery_end()
+                                : phase == session_phase::delivery ? timeline.delivery_start()
+                                : timeline.trading_start().plus(setup_.schedule.window(phase).start_minute * 60);
+      if (clock_.now() < start) clock_.set(start);
+    };
+    quota_period_report report;
+    open(session_phase::margin);
+    broadcast_margin(d, input.margin);
+    open(session_phase::demand);
+    std::vector<bool> accepted;
+    for (const quota_station_input& s : input.stations) {
+      report.demands.push_back(submit_demand(d, s.station, s.demand, s.deposit));
+      accepted.push_back(report.demands.back().status == demand_status::accepted);
+    }
+    open(session_phase::allocation);
+    report.quotas = pre_allocate(d);
+    open(session_phase::bidding);
+    for (std::size_t i = 0; i < input.stations.size(); ++i) {
+      const quota_station_input& s = input.stations[i];
+      if (accepted[i] && s.order_quantity.is_positive())
+        report.orders.push_back(submit_order(d, s.station, s.order_side, s.order_quantity, s.order_limit));
+    }
+    open(session_phase::clearing);
+    report.clearing = clear(d);
+    open(session_phase::delivery);
+    for (std::size_t i = 0; i < input.stations.size(); ++i)
+      if (accepted[i]) record_metering(d, input.stations[i].station, input.stations[i].metered);
+    open(session_phase::settlement);
+    report.settlement = settle(d);
+    return report;
+  }
+
+  /// An open period's pre-allocation and clearing (bad_input when the period is not open).
+  [[nodiscard]] const allocation& quotas(trading_period delivery) const { return find_book(delivery).quotas; }
+  [[nodiscard]] const call_auction_result& clearing(trading_period delivery) const {
+    return find_book(delivery).clearing;
+  }
+  /// Whether `delivery`'s demand exceeded its margin (so its auction is held).
+  [[nodiscard]] bool auction_held(trading_period delivery) const { return find_book(delivery).auction_held; }
+  /// Number of periods opened and not yet settled.
+  [[nodiscard]] std::size_t open_periods() const noexcept { return books_.size(); }
+
+  /// The policies and the clock (a manual clock is advanced through here).
+  [[nodiscard]] const Fees& fees() const noexcept { return fees_; }
+  [[nodiscard]] const Sink& sink() const noexcept { return sink_; }
+  [[nodiscard]] Clock& clock() noexcept { return clock_; }
+  [[nodiscard]] const Clock& clock() const noexcept { return clock_; }
+  [[nodiscard]] const session_setup& setup() const noexcept { return setup_; }
+
+ private:
+  enum class stage : std::uint8_t { open, allocated, cleared };
+
+  struct station_entry {
+    station_id station;
+    power demand;
+    money deposit;
+    money worst_fee;
+    power quota;
+    energy quota_energy;
+    energy bought;
+    energy sold;
+    energy metered;
+    bool ordered = false;
+    bool metered_recorded = false;
+  };
+
+  // One open period: everything from its margin to its settlement.
+  struct period_book {
+    period_book(trading_period d, const period_timeline& t, power m) : delivery(d), timeline(t), margin(m) {}
+    trading_period delivery;
+    period_timeline timeline;
+    power margin;
+    stage current = stage::open;
+    std::vector<station_entry> entries;
+    std::unordered_map<participant_id, std::uint32_t> index;
+    std::vector<station_request> requests;
+    allocation quotas;
+    bool auction_held = false;
+    std::vector<call_order> bids, offers;
+    std::vector<std::uint32_t> bid_owner, offer_owner;
+    call_auction_result clearing;
+    std::vector<bytes> records;  // this period's ledger records, sealed together at settlement
+  };
+
+  static std::string to_text(const trading_period& p) {
+    return "day " + std::to_string(p.day) + " period " + std::to_string(p.slot);
+  }
+
+  [[nodiscard]] const period_book& find_book(trading_period delivery) const {
+    const auto found = books_.find(setup_.calendar.index(delivery));
+    detail::require(found != books_.end(), "delivery", to_text(delivery), "is not an open period");
+    return found->second;
+  }
+  period_book& open_book(trading_period delivery, stage expected, std::string_view call) {
+    period_book& book = const_cast<period_book&>(find_book(delivery));
+    if (book.current != expected) {
+      constexpr std::string_view stages[] = {"demand", "pre-allocation", "clearing"};
+      throw error(std::string(call) + ": " + to_text(delivery) + " is past its " +
+                  std::string(stages[static_cast<std::size_t>(expected)]) + " step");
+    }
+    return book;
+  }
+  // A period whose delivery has begun: pre-allocated, and cleared if it had orders.
+  period_book& delivered_book(trading_period delivery, std::string_view call) {
+    period_book& book = const_cast<period_book&>(find_book(delivery));
+    if (book.current == stage::open)
+      throw error(std::string(call) + ": " + to_text(delivery) + " has not been pre-allocated");
+    const market_time now = clock_.now();
+    if (!book.timeline.contains(session_phase::delivery, now))
+      book.timeline.require(session_phase::settlement, call, now);
+    return book;
+  }
+  void require_station(station_id station, std::string_view field) const {
+    detail::require(roster_.contains(station) && station != operator_, field, station.value,
+                    "is not an enrolled station");
+  }
+  static station_entry& entry_of(period_book& book, station_id station) {
+    const auto found = book.index.find(station);
+    detail::require(found != book.index.end(), "station", station.value,
+                    "has no accepted demand for " + to_text(book.delivery));
+    return book.entries[found->second];
+  }
+
+  [[nodiscard]] tariff_basis basis_for(const period_book& book, const station_entry& entry) const {
+    return {book.delivery, setup_.calendar.start_minute(book.delivery), book.timeline.minutes(), entry.demand,
+            entry.quota, book.quotas.satisfaction, entry.quota_energy + entry.bought - entry.sold, entry.metered};
+  }
+
+  // One line per station from the carried amounts of the clearing's trades.
+  [[nodiscard]] period_settlement settle_entries(const period_book& book) const {
+    std::unordered_map<participant_id, money> auction_net;
+    for (const trade& t : book.clearing.trades) {
+      auction_net[t.buyer] += t.buyer_paid;
+      auction_net[t.seller] -= t.seller_received;
+    }
+    period_settlement result;
+    result.delivery = book.delivery;
+    result.auction_surplus = book.clearing.buyers_paid - book.clearing.sellers_received;
+    result.lines.reserve(book.entries.size());
+    const price rate = fees_.rate_at(setup_.calendar.start_minute(book.delivery));
+    for (const station_entry& entry : book.entries) {
+      settlement_line line;
+      line.delivery = book.delivery;
+      line.station = entry.station;
+      line.deposit = entry.deposit;
+      line.initial_quota = entry.quota_energy;
+      line.final_quota = entry.quota_energy + entry.bought - entry.sold;
+      line.metered = entry.metered;
+      line.over_consumption = std::max(energy::zero(), entry.metered - line.final_quota);
+      line.fee = fees_.charge(basis_for(book, entry));
+      line.penalty = penalties_.penalty({line.over_consumption, rate});
+      const auto net = auction_net.find(entry.station);
+      line.auction_payment = net == auction_net.end() ? money::zero() : net->second;
+      detail::close_settlement_line(line);
+      result.lines.push_back(line);
+    }
+    detail::record_transfers(result, operator_);
+    return result;
+  }
+
+  template <class R>
+  void log(period_book& book, const R& record) {
+    if constexpr (Sink::keeps_records) book.records.push_back(encode_record(record));
+  }
+
+  session_setup setup_;
+  [[no_unique_address]] Allocation allocation_rule_;
+  call_auction<Pricing> auction_;
+  [[no_unique_address]] Fees fees_;
+  [[no_unique_address]] Penalties penalties_;
+  [[no_unique_address]] Sink sink_;
+  [[no_unique_address]] Clock clock_;
+  participant_roster roster_;
+  participant_id operator_;
+  id_issuer<order_id> order_ids_;
+  std::map<std::int64_t, period_book> books_;  // open periods by calendar index
+  std::optional<std::int64_t> last_opened_;
+  std::optional<market_time> last_seal_;
+};
+
+EVMARKET_END_NAMESPACE

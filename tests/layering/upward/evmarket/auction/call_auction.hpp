@@ -1,0 +1,4 @@
+#pragma once
+/// @file
+/// Fixture: an auction header (a component; including the ledger is allowed).
+#include <evmarket/ledger/encoding.hpp>
