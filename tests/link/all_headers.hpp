@@ -10,3 +10,6 @@
 #if defined(EVMARKET_LINK_TEST_OPENSSL)
 #include <evmarket/ledger/openssl.hpp>
 #endif
+#if defined(EVMARKET_LINK_TEST_OCPP)
+#include <evmarket/interop/ocpp.hpp>
+#endif

@@ -19,6 +19,7 @@ EVMARKET_BEGIN_NAMESPACE
 
 /// What one charging station asks of the transformer's capacity margin for the next period.
 struct station_request {
+  /// The station asking.
   station_id station;
   /// Requested charging power; must not be negative (zero is allowed: a station with no EV).
   power demand;
@@ -30,8 +31,11 @@ struct station_request {
 /// The satisfaction rate beta = capacity / total demand (paper 003 eq. 1), held as the exact
 /// fraction it is, or 1 when the demand fits.
 struct satisfaction_rate {
+  ///@{
+  /// beta as the fraction numerator / denominator (capacity / total demand when the margin binds, else 1 / 1).
   std::int64_t numerator = 1;
   std::int64_t denominator = 1;
+  ///@}
 
   /// beta as a double (correctly rounded quotient of the exact fraction).
   [[nodiscard]] double value() const noexcept {

@@ -59,8 +59,10 @@ inline void validate_credits(std::span<const station_request> requests) {
 /// Cost: O(n) per pass over the stations, about a dozen passes (a few Newton steps for the
 /// continuous level, three exact counts, one final pass) and a selection among O(sqrt n) levels.
 struct inverse_credit_curtailment {
+  /// The rule's name, for reports.
   static constexpr std::string_view name = "curtailment inversely proportional to credit";
 
+  /// Shares `capacity` among `requests` as the rule above says; throws bad_input for invalid requests.
   [[nodiscard]] allocation allocate(power capacity, std::span<const station_request> requests) const {
     const power total = detail::validate_allocation_input(capacity, requests);
     detail::validate_credits(requests);
@@ -243,8 +245,10 @@ struct inverse_credit_curtailment {
 /// runs out gets the rest, and those after it nothing. Quotas sum to exactly the capacity when
 /// it binds; no quota exceeds its demand; a station never gets less by having more credit.
 struct strict_credit_priority {
+  /// The rule's name, for reports.
   static constexpr std::string_view name = "strict credit priority";
 
+  /// Shares `capacity` among `requests` as the rule above says; throws bad_input for invalid requests.
   [[nodiscard]] allocation allocate(power capacity, std::span<const station_request> requests) const {
     const power total = detail::validate_allocation_input(capacity, requests);
     detail::validate_credits(requests);

@@ -23,8 +23,10 @@ EVMARKET_BEGIN_NAMESPACE
 /// go to the earlier request. Hence: quotas sum to exactly the capacity, no quota exceeds its
 /// demand, and every quota is within one watt of beta * P_i.
 struct proportional_allocation {
+  /// The rule's name, for reports.
   static constexpr std::string_view name = "proportional (beta)";
 
+  /// Shares `capacity` among `requests` as the rule above says; throws bad_input for invalid requests.
   [[nodiscard]] allocation allocate(power capacity, std::span<const station_request> requests) const {
     allocation result;
     allocate_into(capacity, requests, result);

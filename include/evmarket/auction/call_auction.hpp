@@ -41,13 +41,16 @@ EVMARKET_BEGIN_NAMESPACE
 /// One bid (buy) or offer (sell) in a call auction: up to `quantity` of energy at a unit price no
 /// worse than `limit` for its participant. Orders are divisible: any part may trade.
 struct call_order {
+  /// The order's id.
   order_id id;
+  /// Who submitted it.
   participant_id participant;
   /// Energy to buy or sell; must be positive.
   energy quantity;
   /// Highest unit price a buyer pays, lowest a seller accepts; must be positive.
   price limit;
 
+  /// Member-wise equality.
   friend bool operator==(const call_order&, const call_order&) = default;
 };
 
@@ -59,44 +62,59 @@ enum class clearing_status : std::uint8_t {
 
 /// What one order received from a clearing: energy traded and money paid (bid) or received (offer).
 struct order_outcome {
+  /// Energy the order traded.
   energy traded;
   /// Sum of the order's trade amounts; never negative.
   money amount;
 
+  /// Member-wise equality.
   friend bool operator==(const order_outcome&, const order_outcome&) = default;
 };
 
 /// A participant's net position after a clearing, what settlement and quota updates need.
 struct participant_position {
+  /// The participant.
   participant_id participant;
+  ///@{
+  /// Energy the participant bought and sold.
   energy bought;
   energy sold;
+  ///@}
   /// Money paid minus money received: positive pays, negative receives (paper 003 Table IV's sign).
   money net_payment;
 
+  /// Member-wise equality.
   friend bool operator==(const participant_position&, const participant_position&) = default;
 };
 
 /// The outcome of one call-auction clearing.
 struct call_auction_result {
+  /// Whether anything traded.
   clearing_status status = clearing_status::no_trade;
   /// The pricing rule's name.
   std::string_view rule;
   /// Every execution, in the order the rule recorded them.
   std::vector<trade> trades;
+  ///@{
   /// bid_outcomes[i] belongs to bids[i] of the input, offer_outcomes[j] to offers[j].
   std::vector<order_outcome> bid_outcomes;
   std::vector<order_outcome> offer_outcomes;
+  ///@}
   /// Energy traded in total.
   energy volume;
+  ///@{
+  /// What buyers paid and sellers received in total, exactly (the difference is the auctioneer's surplus).
   money buyers_paid;
   money sellers_received;
+  ///@}
   /// buyers_paid - sellers_received: positive is the auctioneer's surplus, negative its deficit.
   money auctioneer_surplus;
+  ///@{
   /// Lowest and highest unit price of any trade, buyer or seller side (zero when nothing traded);
   /// equal when the whole market cleared at one price.
   price lowest_price;
   price highest_price;
+  ///@}
 
   /// True when every trade, on both sides, is at one price.
   [[nodiscard]] bool uniform_price() const noexcept {
@@ -139,13 +157,17 @@ class call_market {
   /// One step of Algorithm 1: `quantity` passes from the offer at `offer_rank` to the bid at
   /// `bid_rank`.
   struct match {
+    /// Rank of the bid (0 = highest limit).
     std::uint32_t bid_rank;
+    /// Rank of the offer (0 = lowest limit).
     std::uint32_t offer_rank;
+    /// Energy matched between them.
     energy quantity;
   };
 
   /// An empty market (no orders), ready for assign().
   call_market() = default;
+  /// The market of these bids and offers, sorted and matched by Algorithm 1.
   call_market(std::span<const call_order> bids, std::span<const call_order> offers) { assign(bids, offers); }
 
   /// Validates, sorts and matches new books, reusing this market's memory. Throws before any
@@ -161,31 +183,43 @@ class call_market {
     run_algorithm_1();
   }
 
+  ///@{
   /// The books as given (input order).
   [[nodiscard]] std::span<const call_order> bids() const noexcept { return bids_; }
   [[nodiscard]] std::span<const call_order> offers() const noexcept { return offers_; }
+  ///@}
+  ///@{
   /// Number of bids (offers).
   [[nodiscard]] std::size_t bid_count() const noexcept { return bids_.size(); }
   [[nodiscard]] std::size_t offer_count() const noexcept { return offers_.size(); }
+  ///@}
 
+  ///@{
   /// The bid of rank r (0 = highest limit) and its position in the input.
   [[nodiscard]] const call_order& bid(std::size_t r) const { return sorted_bids_[r]; }
   [[nodiscard]] std::size_t bid_index(std::size_t r) const { return bid_order_[r]; }
+  ///@}
+  ///@{
   /// The offer of rank r (0 = lowest limit) and its position in the input.
   [[nodiscard]] const call_order& offer(std::size_t r) const { return sorted_offers_[r]; }
   [[nodiscard]] std::size_t offer_index(std::size_t r) const { return offer_order_[r]; }
+  ///@}
 
   /// Algorithm 1's matches, in the order it made them.
   [[nodiscard]] std::span<const match> matches() const noexcept { return matches_; }
+  ///@{
   /// Number of bids (offers) that trade anything under Algorithm 1: ranks below it do, ranks at
   /// or above it do not. The bid of rank matched_bids() - 1 is the marginal bid.
   [[nodiscard]] std::size_t matched_bids() const noexcept { return bid_fill_.size(); }
   [[nodiscard]] std::size_t matched_offers() const noexcept { return offer_fill_.size(); }
+  ///@}
+  ///@{
   /// Energy Algorithm 1 gives the bid (offer) of rank r.
   [[nodiscard]] energy bid_fill(std::size_t r) const { return r < bid_fill_.size() ? bid_fill_[r] : energy::zero(); }
   [[nodiscard]] energy offer_fill(std::size_t r) const {
     return r < offer_fill_.size() ? offer_fill_[r] : energy::zero();
   }
+  ///@}
   /// Total energy Algorithm 1 trades: the largest volume any clearing can trade with every
   /// trader at a price within its limit, and the one that maximises the gains from trade.
   [[nodiscard]] energy efficient_volume() const noexcept { return volume_; }
@@ -311,6 +345,7 @@ struct clearing_scratch {
 /// more than its quantity and that no price is negative.
 class clearing_builder {
  public:
+  /// Collects the clearing of `market`: a pricing rule records its trades here.
   explicit clearing_builder(const call_market& market) : clearing_builder(market, nullptr) {}
   /// A builder that keeps its per-rank bookkeeping in `scratch` (when not null).
   clearing_builder(const call_market& market, detail::clearing_scratch* scratch)
@@ -399,6 +434,7 @@ class call_auction {
 
  public:
   call_auction() = default;
+  /// An auction that prices with `rule` (a rule with state, such as sbba's lottery, is passed in).
   explicit call_auction(Rule rule) : rule_(std::move(rule)) {}
 
   /// Clears one call: bids and offers in, trades and payments out.

@@ -31,6 +31,7 @@ struct rationality_violation {
   /// The order's utility at its limit (negative, or zero when a loss was rounded away).
   money utility;
 
+  /// Member-wise equality.
   friend bool operator==(const rationality_violation&, const rationality_violation&) = default;
 };
 
@@ -39,33 +40,43 @@ struct rationality_violation {
 struct clearing_metrics {
   /// The pricing rule's name.
   std::string_view rule;
+  ///@{
   /// Energy traded, and the largest volume tradable with every trader within its limit
   /// (Algorithm 1's volume).
   energy volume;
   energy efficient_volume;
+  ///@}
+  ///@{
   /// Realised gains from trade, sum over trades of (bid limit - offer limit) x quantity, and the
   /// efficient maximum; exact, rounded once to the micro-Token (halves to even).
   money gains_from_trade;
   money efficient_gains;
+  ///@}
+  ///@{
   /// Per trader: value at its limit minus payment (buyers), receipt minus cost at its limit
   /// (sellers). Each trade's value and payment are rounded the same way (to the nearest
   /// micro-Token), so a trade within the limit never shows a negative utility.
   std::vector<money> bid_utilities;
   std::vector<money> offer_utilities;
+  ///@}
+  ///@{
   /// Sums of the utilities above, and the auctioneer's surplus (negative: deficit); the three
   /// add up to the realised gains within one micro-Token per trade side.
   money buyers_utility;
   money sellers_utility;
   money auctioneer_surplus;
+  ///@}
   /// The sign of auctioneer_surplus.
   budget_balance balance = budget_balance::balanced;
   /// Orders that traded beyond their limits; empty for every rule in auction/rules/.
   std::vector<rationality_violation> rationality_violations;
+  ///@{
   /// Lowest and highest trade price (buyer or seller side), and the volume-weighted average
   /// price buyers paid (rounded to the nearest micro-Token/kWh); zero when nothing traded.
   price lowest_price;
   price highest_price;
   price average_buyer_price;
+  ///@}
 
   /// volume / efficient_volume (1 when nothing could trade).
   [[nodiscard]] double volume_share() const noexcept {

@@ -35,10 +35,15 @@ enum class time_in_force : std::uint8_t {
 
 /// What a participant submits to the order book.
 struct order_request {
+  /// The order's id, unique among the book's orders.
   order_id id;
+  /// The participant who submitted it.
   participant_id owner;
+  /// Buy or sell.
   side order_side = side::buy;
+  /// Limit or market order.
   order_type type = order_type::limit;
+  /// How long it may rest: good till cancel, immediate or cancel, fill or kill.
   time_in_force duration = time_in_force::good_till_cancel;
   /// Worst acceptable price (highest for a bid, lowest for an offer); must be positive for a
   /// limit order, ignored for a market order.
@@ -48,6 +53,7 @@ struct order_request {
   /// Trade only when the whole open quantity is filled at once (see order_book for the rule).
   bool all_or_none = false;
 
+  /// Member-wise equality.
   friend bool operator==(const order_request&, const order_request&) = default;
 };
 
@@ -127,13 +133,17 @@ enum class book_operation : std::uint8_t { add, cancel, reduce, replace };
   return "?";
 }
 
+/// Prints the status's name.
 inline std::ostream& operator<<(std::ostream& out, order_status s) { return out << to_string(s); }
+/// Prints the reason's name.
 inline std::ostream& operator<<(std::ostream& out, reject_reason r) { return out << to_string(r); }
 
 /// What one operation (add, cancel, reduce, replace) did to one order. The trades it caused go
 /// to the book's listener.
 struct order_result {
+  /// What happened to the order.
   order_status status = order_status::rejected;
+  /// Why it was rejected (none when it was accepted).
   reject_reason reason = reject_reason::none;
   /// Energy this operation filled.
   energy filled;
@@ -145,14 +155,19 @@ struct order_result {
   /// True unless the operation was rejected.
   [[nodiscard]] constexpr bool accepted() const noexcept { return status != order_status::rejected; }
 
+  /// Member-wise equality.
   friend bool operator==(const order_result&, const order_result&) = default;
 };
 
 /// A resting order as the book holds it.
 struct resting_order {
+  /// The order's id.
   order_id id;
+  /// The participant who owns it.
   participant_id owner;
+  /// Its side.
   side order_side = side::buy;
+  /// Its limit price.
   price limit_price;
   /// Energy still open.
   energy open;
@@ -161,8 +176,10 @@ struct resting_order {
   /// Energy entered over the order's life (the original quantity plus replace increases); the
   /// rest, entered - filled - open, was cancelled.
   energy entered;
+  /// True when the order trades only in full.
   bool all_or_none = false;
 
+  /// Member-wise equality.
   friend bool operator==(const resting_order&, const resting_order&) = default;
 };
 

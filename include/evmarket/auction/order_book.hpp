@@ -64,9 +64,13 @@ EVMARKET_BEGIN_NAMESPACE
 
 /// The best bid and the best offer; a zero quantity means that side is empty.
 struct best_quote {
+  /// Best bid price.
   price bid;
+  /// Open quantity at the best bid (zero: no bids).
   energy bid_quantity;
+  /// Best offer price.
   price ask;
+  /// Open quantity at the best offer (zero: no offers).
   energy ask_quantity;
 
   /// True when a bid rests.
@@ -74,15 +78,20 @@ struct best_quote {
   /// True when an offer rests.
   [[nodiscard]] constexpr bool has_ask() const noexcept { return ask_quantity.is_positive(); }
 
+  /// Member-wise equality.
   friend bool operator==(const best_quote&, const best_quote&) = default;
 };
 
 /// One price level: its price, the open quantity resting there and how many orders hold it.
 struct depth_level {
+  /// The level's price.
   price level_price;
+  /// Open quantity resting at it.
   energy quantity;
+  /// Number of orders resting at it.
   std::uint32_t orders = 0;
 
+  /// Member-wise equality.
   friend bool operator==(const depth_level&, const depth_level&) = default;
 };
 
@@ -99,15 +108,20 @@ struct book_totals {
   /// Traded volume (each trade counted once).
   energy traded;
 
+  /// Member-wise equality.
   friend bool operator==(const book_totals&, const book_totals&) = default;
 };
 
 /// The prices a trade-price rule chooses between: the resting order's limit and the arriving
 /// order's (absent for a market order).
 struct match_prices {
+  /// The resting order's limit price.
   price resting;
+  /// The arriving order's limit price (unused when it is a market order).
   price incoming;
+  /// True when the arriving order is a market order.
   bool incoming_is_market = false;
+  /// The arriving order's side.
   side incoming_side = side::buy;
 };
 
@@ -123,12 +137,14 @@ concept TradePriceRule = requires(const Rule& rule, const match_prices& prices) 
 /// Trades at the resting order's price, the usual continuous-market rule (the arriving order
 /// gets any price improvement).
 struct resting_order_price {
+  /// The resting order's limit price.
   [[nodiscard]] constexpr price trade_price(const match_prices& m) const noexcept { return m.resting; }
 };
 
 /// Trades at the midpoint of the two limits, rounded down to a whole micro-Token/kWh; at the
 /// resting price when the arriving order is a market order (it has no limit to average).
 struct midpoint_of_limits {
+  /// The midpoint of the two limits, or the resting price against a market order.
   [[nodiscard]] price trade_price(const match_prices& m) const noexcept {
     if (m.incoming_is_market) return m.resting;
     const detail::int128 sum = static_cast<detail::int128>(m.resting.base()) + m.incoming.base();
@@ -159,6 +175,8 @@ concept OrderBookListener = requires(Listener& listener, const order_request& re
 
 /// Ignores every event; the optimiser removes the calls, so it costs nothing.
 struct null_order_book_listener {
+  ///@{
+  /// An event the OrderBookListener concept describes; ignored.
   constexpr void on_accepted(const order_request&) noexcept {}
   constexpr void on_rejected(order_id, book_operation, reject_reason) noexcept {}
   constexpr void on_trade(const trade&) noexcept {}
@@ -166,6 +184,7 @@ struct null_order_book_listener {
   constexpr void on_cancelled(order_id, energy /*cancelled*/, energy /*open_after*/) noexcept {}
   constexpr void on_replaced(order_id, price, energy /*open*/) noexcept {}
   constexpr void on_best_changed(const best_quote&) noexcept {}
+  ///@}
 };
 
 static_assert(OrderBookListener<null_order_book_listener>);
@@ -175,7 +194,9 @@ static_assert(TradePriceRule<resting_order_price> && TradePriceRule<midpoint_of_
 /// inside the book's non-throwing matching, so running out of memory here terminates; reserve
 /// `trades` ahead where that matters.
 struct trade_log_listener : null_order_book_listener {
+  /// Every trade, in the order it happened.
   std::vector<trade> trades;
+  /// Appends the trade to `trades`.
   void on_trade(const trade& t) { trades.push_back(t); }
 };
 
@@ -188,6 +209,7 @@ enum class self_trade_prevention : std::uint8_t {
 
 /// Run-time options of an order book.
 struct order_book_options {
+  /// What to do when an order would trade with a resting order of the same owner.
   self_trade_prevention self_trade = self_trade_prevention::none;
 };
 
@@ -241,6 +263,7 @@ class order_book {
 
  public:
   order_book() = default;
+  /// A book with these options, this listener and this trade-price rule.
   explicit order_book(order_book_options chosen, Listener events = Listener{}, PriceRule pricing = PriceRule{})
       : options_(chosen), listener_(std::move(events)), rule_(std::move(pricing)) {}
 
@@ -423,9 +446,11 @@ class order_book {
   [[nodiscard]] const book_totals& totals() const noexcept { return totals_; }
   /// The options the book was built with.
   [[nodiscard]] const order_book_options& options() const noexcept { return options_; }
+  ///@{
   /// The listener receiving the events (held by value; read what it gathered here).
   [[nodiscard]] Listener& listener() noexcept { return listener_; }
   [[nodiscard]] const Listener& listener() const noexcept { return listener_; }
+  ///@}
 
   /// Reserves room for `orders` resting orders over `levels` price levels per side, so the
   /// book does not allocate until it holds more.

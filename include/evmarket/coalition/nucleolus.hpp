@@ -62,8 +62,10 @@ struct nucleolus_result {
   std::vector<double> levels;
   /// Kohlberg's verdict on exact_allocation (holds == false when not certified).
   kohlberg_certificate certificate;
+  ///@{
   /// LP solves, stages of the sequence and coalition rows generated.
   std::size_t lp_solves = 0, stages = 0, rows_generated = 0;
+  ///@}
   /// True when the assignment-game fast path was used.
   bool assignment_fast_path = false;
 

@@ -39,9 +39,12 @@ EVMARKET_BEGIN_NAMESPACE
 
 /// One breakpoint of a bid curve: at congestion price `at` the bidder draws `demand`.
 struct bid_point {
+  /// The congestion price of the breakpoint.
   price at;
+  /// The power drawn at that price.
   power demand;
 
+  /// Member-wise equality.
   friend bool operator==(const bid_point&, const bid_point&) = default;
 };
 
@@ -143,6 +146,7 @@ enum class curve_clearing_status : std::uint8_t {
 
 /// The outcome of clearing bid curves against a margin: powers[i] belongs to curves[i].
 struct curve_clearing {
+  /// Whether the margin was binding, and whether the floors fit it.
   curve_clearing_status status = curve_clearing_status::not_binding;
   /// The uniform congestion price in micro-Token/kWh, real-valued (exact up to double rounding).
   double congestion_price = 0.0;

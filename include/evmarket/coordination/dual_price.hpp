@@ -110,6 +110,7 @@ struct optimality_certificate {
 
 /// The answer of a day-ahead solve.
 struct coordination_plan {
+  /// How the solve ended: within the target gap, at the iteration limit, or infeasible.
   coordination_status status = coordination_status::within_gap;
   /// Congestion price lambda_t per period (Token/kWh) at the best dual bound.
   std::vector<double> congestion_price;

@@ -66,6 +66,7 @@ struct day_scenario {
 
 /// What a strategy sees when it dispatches one period.
 struct period_state {
+  /// The day being simulated.
   const day_scenario* scenario = nullptr;
   /// The period being dispatched.
   std::int32_t period = 0;
@@ -88,15 +89,22 @@ concept ChargingStrategy = requires(Strategy& strategy, const period_state& stat
 
 /// The day's figures for one strategy.
 struct day_metrics {
+  /// The strategy's name.
   std::string_view strategy;
   /// Highest total transformer load (base + EVs) of any period.
   power peak_load;
+  ///@{
   /// Energy wanted and delivered, over all EVs.
   energy needed, delivered;
+  ///@}
+  ///@{
   /// EVs, and EVs that left with all the energy they wanted.
   std::size_t evs = 0, evs_met = 0;
+  ///@}
+  ///@{
   /// Periods in which the transformer was loaded to its rating or beyond, and beyond it.
   std::int32_t congested_periods = 0, overloaded_periods = 0;
+  ///@}
   /// Hours per period (to turn period counts into hours).
   double period_hours = 0.5;
   /// Energy bought, at the period prices (rounded up per EV and period).
@@ -112,7 +120,9 @@ struct day_metrics {
   [[nodiscard]] double energy_share() const noexcept {
     return needed.is_zero() ? 1.0 : delivered.display() / needed.display();
   }
+  /// Hours in which the transformer was loaded to its rating or beyond.
   [[nodiscard]] double congestion_hours() const noexcept { return congested_periods * period_hours; }
+  /// Hours in which it was loaded beyond its rating.
   [[nodiscard]] double overload_hours() const noexcept { return overloaded_periods * period_hours; }
   /// Energy cost plus discomfort (Token).
   [[nodiscard]] double total_cost() const noexcept { return energy_cost.display() + discomfort_cost; }
@@ -242,8 +252,10 @@ template <ChargingStrategy Strategy>
 /// Every EV charges at full power from arrival until it has its energy; the transformer limit is
 /// ignored (the reference the coordinated strategies are measured against).
 struct uncontrolled_charging {
+  /// The strategy's name, for reports.
   static constexpr std::string_view name = "uncontrolled";
 
+  /// Charging power of each EV present in the period (the ChargingStrategy concept).
   [[nodiscard]] std::vector<power> dispatch(const period_state& state) const {
     std::vector<power> powers;
     powers.reserve(state.present.size());
@@ -325,8 +337,10 @@ struct rolling_options {
 /// Paper 000's rolling price coordination; see this file's header.
 class rolling_price_coordination {
  public:
+  /// The strategy's name, for reports.
   static constexpr std::string_view name = "rolling dual price";
 
+  /// A coordinator with these options (validated: bad_input names the field).
   explicit rolling_price_coordination(rolling_options options = {}) : options_(options) {
     detail::require(std::isfinite(options_.target_gap) && options_.target_gap >= 0.0, "target_gap", options_.target_gap,
                     "must be a finite number >= 0");
@@ -401,9 +415,11 @@ class rolling_price_coordination {
     return proportional_allocation{}.allocate(state.margin, requests).quotas;
   }
 
+  ///@{
   /// Re-plans made, and how many found the remaining day infeasible.
   [[nodiscard]] std::int32_t replans() const noexcept { return replans_; }
   [[nodiscard]] std::int32_t infeasible_replans() const noexcept { return infeasible_replans_; }
+  ///@}
   /// Periods in which even the must-charge floors exceeded the margin.
   [[nodiscard]] std::int32_t floor_curtailments() const noexcept { return floor_curtailments_; }
   /// Largest relative gap of a feasible re-plan's certificate.

@@ -25,6 +25,7 @@ public:
 /// An argument was invalid: the message names the field, its value and what was wrong with it.
 class bad_input : public error {
 public:
+  /// The error for `field` holding `value`, and what is wrong with it.
   bad_input(std::string field, std::string value, std::string_view problem)
       : error(message(field, value, problem)), field_(std::move(field)), value_(std::move(value)) {}
 
@@ -47,6 +48,7 @@ private:
 /// An exact integer computation would leave its type's range; nothing was changed.
 class overflow_error : public error {
 public:
+  /// Overflow in `operation`.
   explicit overflow_error(std::string_view operation)
       : error(std::string("arithmetic overflow in ").append(operation)) {}
 };

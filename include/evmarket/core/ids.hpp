@@ -14,16 +14,33 @@ EVMARKET_BEGIN_NAMESPACE
 /// An opaque 64-bit identifier of the kind `Tag`; ordered, hashable, printable.
 template <class Tag>
 struct identifier {
+  /// The raw number.
   std::uint64_t value = 0;
 
+  ///@{
+  /// Ordered and compared by value.
   friend constexpr auto operator<=>(identifier, identifier) noexcept = default;
   friend constexpr bool operator==(identifier, identifier) noexcept = default;
+  ///@}
+  /// Prints the kind's prefix and the number (P7, U3, O12).
   friend std::ostream& operator<<(std::ostream& out, identifier id) { return out << Tag::prefix << id.value; }
 };
 
-struct participant_tag { static constexpr const char* prefix = "P"; };
-struct user_tag { static constexpr const char* prefix = "U"; };
-struct order_tag { static constexpr const char* prefix = "O"; };
+/// Kind of participant ids (printed P7).
+struct participant_tag {
+  /// Printed before the number.
+  static constexpr const char* prefix = "P";
+};
+/// Kind of user ids (printed U3).
+struct user_tag {
+  /// Printed before the number.
+  static constexpr const char* prefix = "U";
+};
+/// Kind of order ids (printed O12).
+struct order_tag {
+  /// Printed before the number.
+  static constexpr const char* prefix = "O";
+};
 
 /// Anyone who holds quota or money in a market: a charging station, a prosumer, the DSO.
 using participant_id = identifier<participant_tag>;

@@ -14,11 +14,17 @@ EVMARKET_BEGIN_NAMESPACE
 
 /// One trading period: the `slot`-th period of day `day` (both counted from 0).
 struct trading_period {
+  /// The day, counted from 0.
   std::int64_t day = 0;
+  /// The period within the day, counted from 0.
   std::int32_t slot = 0;
 
+  ///@{
+  /// Ordered by day, then period.
   friend constexpr auto operator<=>(const trading_period&, const trading_period&) noexcept = default;
   friend constexpr bool operator==(const trading_period&, const trading_period&) noexcept = default;
+  ///@}
+  /// Prints "day D period P".
   friend std::ostream& operator<<(std::ostream& out, const trading_period& p) {
     return out << "day " << p.day << " period " << p.slot;
   }
@@ -27,6 +33,7 @@ struct trading_period {
 /// A day's division into equal trading periods.
 class trading_calendar {
 public:
+  /// Minutes in a day.
   static constexpr std::int32_t minutes_per_day = 24 * 60;
 
   /// `periods_per_day` must divide 1440 minutes evenly (48 gives half-hour periods).
@@ -35,6 +42,7 @@ public:
                     periods_per_day, "must be positive and divide the 1440 minutes of a day");
   }
 
+  /// Number of periods in a day.
   [[nodiscard]] constexpr std::int32_t periods_per_day() const noexcept { return periods_per_day_; }
   /// Length of every period in minutes.
   [[nodiscard]] constexpr std::int32_t period_minutes() const noexcept { return minutes_per_day / periods_per_day_; }

@@ -30,8 +30,11 @@ EVMARKET_BEGIN_NAMESPACE
 template <class Tag>
 class quantity {
 public:
+  /// The representation: a signed 64-bit count of base units.
   using rep = std::int64_t;
+  /// The kind.
   using tag = Tag;
+  /// Base units per display unit.
   static constexpr rep scale = Tag::scale;
 
   constexpr quantity() noexcept = default;
@@ -45,7 +48,9 @@ public:
     detail::require_finite(value, field);
     return quantity(detail::round_to_int64(value * static_cast<double>(scale), mode, field));
   }
+  /// Zero.
   [[nodiscard]] static constexpr quantity zero() noexcept { return quantity(0); }
+  /// The largest representable quantity.
   [[nodiscard]] static constexpr quantity max() noexcept { return quantity(std::numeric_limits<rep>::max()); }
 
   /// The exact count of base units.
@@ -55,34 +60,49 @@ public:
     return static_cast<double>(count_) / static_cast<double>(scale);
   }
 
+  /// True when zero.
   [[nodiscard]] constexpr bool is_zero() const noexcept { return count_ == 0; }
+  /// True when below zero.
   [[nodiscard]] constexpr bool is_negative() const noexcept { return count_ < 0; }
+  /// True when above zero.
   [[nodiscard]] constexpr bool is_positive() const noexcept { return count_ > 0; }
 
+  ///@{
+  /// Ordered and compared exactly, by base units.
   friend constexpr auto operator<=>(quantity, quantity) noexcept = default;
   friend constexpr bool operator==(quantity, quantity) noexcept = default;
+  ///@}
 
+  /// Checked sum (throws overflow_error).
   friend quantity operator+(quantity a, quantity b) {
     return quantity(detail::checked_add(a.count_, b.count_, Tag::add_operation));
   }
+  /// Checked difference (throws overflow_error).
   friend quantity operator-(quantity a, quantity b) {
     return quantity(detail::checked_sub(a.count_, b.count_, Tag::add_operation));
   }
+  /// Checked negation (throws overflow_error).
   friend quantity operator-(quantity a) { return quantity(detail::checked_neg(a.count_, Tag::add_operation)); }
+  ///@{
+  /// Checked compound sum and difference.
   quantity& operator+=(quantity other) { return *this = *this + other; }
   quantity& operator-=(quantity other) { return *this = *this - other; }
+  ///@}
 
+  ///@{
   /// Scaling by an integer count is exact (or throws on overflow).
   friend quantity operator*(quantity a, std::int64_t factor) {
     return quantity(detail::checked_mul(a.count_, factor, Tag::add_operation));
   }
   friend quantity operator*(std::int64_t factor, quantity a) { return a * factor; }
+  ///@}
 
   /// a * numerator / denominator, exact in 128 bits, rounded as `mode` says.
   [[nodiscard]] quantity scaled(std::int64_t numerator, std::int64_t denominator, rounding mode) const {
     return quantity(detail::mul_div(count_, numerator, denominator, mode, Tag::add_operation));
   }
 
+  /// Prints the value in display units and the unit, e.g. "29.815 kW".
   friend std::ostream& operator<<(std::ostream& out, quantity q) {
     return out << q.display() << ' ' << Tag::display_unit;
   }
@@ -92,29 +112,45 @@ private:
   rep count_ = 0;
 };
 
+/// The kind power: base unit W, shown in kW.
 struct power_tag {
+  ///@{
+  /// Base units per display unit, the units' names, and the operation an overflow_error names.
   static constexpr std::int64_t scale = 1000;
   static constexpr std::string_view base_unit = "W";
   static constexpr std::string_view display_unit = "kW";
   static constexpr const char* add_operation = "power arithmetic";
+  ///@}
 };
+/// The kind energy: base unit Wh, shown in kWh.
 struct energy_tag {
+  ///@{
+  /// Base units per display unit, the units' names, and the operation an overflow_error names.
   static constexpr std::int64_t scale = 1000;
   static constexpr std::string_view base_unit = "Wh";
   static constexpr std::string_view display_unit = "kWh";
   static constexpr const char* add_operation = "energy arithmetic";
+  ///@}
 };
+/// The kind money: base unit micro-Token, shown in Token.
 struct money_tag {
+  ///@{
+  /// Base units per display unit, the units' names, and the operation an overflow_error names.
   static constexpr std::int64_t scale = 1'000'000;
   static constexpr std::string_view base_unit = "uToken";
   static constexpr std::string_view display_unit = "Token";
   static constexpr const char* add_operation = "money arithmetic";
+  ///@}
 };
+/// The kind price: base unit micro-Token/kWh, shown in Token/kWh.
 struct price_tag {
+  ///@{
+  /// Base units per display unit, the units' names, and the operation an overflow_error names.
   static constexpr std::int64_t scale = 1'000'000;
   static constexpr std::string_view base_unit = "uToken/kWh";
   static constexpr std::string_view display_unit = "Token/kWh";
   static constexpr const char* add_operation = "price arithmetic";
+  ///@}
 };
 
 /// Electrical power; base unit 1 W.
@@ -126,12 +162,15 @@ using money = quantity<money_tag>;
 /// Price of energy; base unit 1 micro-Token per kWh.
 using price = quantity<price_tag>;
 
+///@{
 /// Exact constructors in base units.
 [[nodiscard]] constexpr power watts(std::int64_t w) noexcept { return power::from_base(w); }
 [[nodiscard]] constexpr energy watt_hours(std::int64_t wh) noexcept { return energy::from_base(wh); }
 [[nodiscard]] constexpr money micro_tokens(std::int64_t u) noexcept { return money::from_base(u); }
 [[nodiscard]] constexpr price micro_tokens_per_kwh(std::int64_t u) noexcept { return price::from_base(u); }
+///@}
 
+///@{
 /// Constructors from display units, rounded to the nearest base unit (halves away from zero).
 [[nodiscard]] inline power kilowatts(double kw, rounding mode = rounding::nearest) {
   return power::from_display(kw, mode, "kilowatts");
@@ -145,6 +184,7 @@ using price = quantity<price_tag>;
 [[nodiscard]] inline price tokens_per_kwh(double t, rounding mode = rounding::nearest) {
   return price::from_display(t, mode, "tokens_per_kwh");
 }
+///@}
 
 /// Cost of `amount` at `unit_price`: price (uToken/kWh) x energy (Wh) / 1000, rounded as `mode`
 /// says. Charge with rounding::up and pay out with rounding::down so nobody gains from rounding.

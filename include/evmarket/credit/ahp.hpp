@@ -183,11 +183,14 @@ inline perron_pair power_iteration(const Eigen::MatrixXd& m, Eigen::VectorXd sta
 /// Saaty-scale matrix lie in [1/9, 9], which bounds the contraction rate (Birkhoff) away from 1,
 /// so `max_iterations` is a guard, not a limit met in practice.
 struct principal_eigenvector {
+  /// The method's name, for reports.
   static constexpr std::string_view name = "principal eigenvector";
   /// Stop when successive normalised iterates differ by at most this in every entry.
   double tolerance = 1e-13;
+  /// Iterations allowed before the method gives up (a guard; see above).
   int max_iterations = 100'000;
 
+  /// The priority vector of `matrix`: positive, summing to 1.
   [[nodiscard]] std::vector<double> priorities(const pairwise_matrix& matrix) const {
     return detail::to_weights(perron(matrix).vector);
   }
@@ -201,8 +204,10 @@ struct principal_eigenvector {
 /// The geometric mean of each row, normalised (the logarithmic least-squares solution). Equals the
 /// eigenvector for every 3 x 3 reciprocal matrix and for every consistent one.
 struct geometric_mean {
+  /// The method's name, for reports.
   static constexpr std::string_view name = "geometric mean of rows";
 
+  /// The priority vector of `matrix`: positive, summing to 1.
   [[nodiscard]] std::vector<double> priorities(const pairwise_matrix& matrix) const {
     return detail::to_weights(detail::geometric_mean_of_rows(matrix.values()));
   }
@@ -210,8 +215,10 @@ struct geometric_mean {
 
 /// Saaty's approximation: normalise each column to sum 1, then average across each row.
 struct column_normalised_mean {
+  /// The method's name, for reports.
   static constexpr std::string_view name = "mean of normalised columns";
 
+  /// The priority vector of `matrix`: positive, summing to 1.
   [[nodiscard]] std::vector<double> priorities(const pairwise_matrix& matrix) const {
     const Eigen::MatrixXd& m = matrix.values();
     const Eigen::RowVectorXd column_sums = m.colwise().sum();
@@ -249,7 +256,9 @@ inline double random_index_from(const std::array<double, 13>& from_3_to_15, std:
 
 /// Saaty (1980), the default: 0.58 for n = 3 up to 1.59 for n = 15.
 struct saaty_1980 {
+  /// The table's name, for reports.
   static constexpr std::string_view name = "Saaty 1980";
+  /// The random index RI(n) of an n x n matrix.
   [[nodiscard]] double random_index(std::size_t n) const {
     static constexpr std::array<double, 13> table{0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45,
                                                   1.49, 1.51, 1.48, 1.56, 1.57, 1.59};
@@ -259,7 +268,9 @@ struct saaty_1980 {
 
 /// Saaty (2005).
 struct saaty_2005 {
+  /// The table's name, for reports.
   static constexpr std::string_view name = "Saaty 2005";
+  /// The random index RI(n) of an n x n matrix.
   [[nodiscard]] double random_index(std::size_t n) const {
     static constexpr std::array<double, 13> table{0.52, 0.89, 1.11, 1.25, 1.35, 1.40, 1.45,
                                                   1.49, 1.52, 1.54, 1.56, 1.58, 1.59};
@@ -269,7 +280,9 @@ struct saaty_2005 {
 
 /// Alonso and Lamata (2006); beyond n = 15 their fit RI(n) = (1.7699 n - 4.3513) / (n - 1).
 struct alonso_lamata_2006 {
+  /// The table's name, for reports.
   static constexpr std::string_view name = "Alonso-Lamata 2006";
+  /// The random index RI(n) of an n x n matrix.
   [[nodiscard]] double random_index(std::size_t n) const {
     static constexpr std::array<double, 13> table{0.5247, 0.8816, 1.1086, 1.2479, 1.3417, 1.4057, 1.4499,
                                                   1.4854, 1.5140, 1.5365, 1.5551, 1.5713, 1.5838};
@@ -283,7 +296,9 @@ struct alonso_lamata_2006 {
 
 /// Donegan and Dodd (1991).
 struct donegan_dodd_1991 {
+  /// The table's name, for reports.
   static constexpr std::string_view name = "Donegan-Dodd 1991";
+  /// The random index RI(n) of an n x n matrix.
   [[nodiscard]] double random_index(std::size_t n) const {
     static constexpr std::array<double, 13> table{0.4914, 0.8286, 1.0591, 1.1797, 1.2519, 1.3171, 1.3733,
                                                   1.4055, 1.4213, 1.4497, 1.4643, 1.4822, 1.4969};
@@ -322,6 +337,7 @@ enum class on_inconsistency {
 /// The judgments' consistency ratio exceeds the threshold and the caller asked for an error.
 class inconsistent_judgments : public bad_input {
  public:
+  /// The error for a matrix whose consistency ratio exceeds the threshold; `report` says by how much.
   explicit inconsistent_judgments(const consistency_report& report)
       : bad_input("consistency_ratio", detail::describe(report.ratio),
                   "exceeds the threshold " + detail::describe(report.threshold) + "; revise the judgments"),
@@ -365,6 +381,7 @@ template <RandomIndexTable Table = saaty_1980>
 struct ahp_result {
   /// One weight per criterion, positive, summing to 1, in the matrix's order.
   std::vector<double> weights;
+  /// lambda_max, CI and CR of the matrix.
   consistency_report consistency;
 };
 
@@ -374,6 +391,7 @@ template <PriorityMethod Method = principal_eigenvector, RandomIndexTable Table 
 class analytic_hierarchy {
  public:
   analytic_hierarchy() = default;
+  /// An AHP with a consistency-ratio `threshold`, what to do above it, the priority method and the random-index table.
   explicit analytic_hierarchy(double threshold, on_inconsistency action = on_inconsistency::report, Method method = {},
                               Table table = {})
       : method_(std::move(method)), table_(std::move(table)), threshold_(threshold), action_(action) {
@@ -415,13 +433,17 @@ template <PriorityMethod Method = principal_eigenvector>
 /// One known judgment of an incomplete comparison: criterion `row` matters `value` times more than
 /// criterion `column`. The reciprocal judgment is implied.
 struct judgment {
+  /// The criterion judged.
   std::size_t row = 0;
+  /// The criterion it is compared with.
   std::size_t column = 0;
+  /// How many times more important `row` is than `column` (Saaty's scale 1/9 .. 9).
   double value = 1.0;
 };
 
 /// Harker's method's outcome: the weights and the matrix completed with w_i / w_j.
 struct incomplete_ahp_result {
+  /// The priority weights: positive, summing to 1.
   std::vector<double> weights;
   /// Known judgments as given, missing ones filled with w_i / w_j. Its principal eigenvector is
   /// `weights`, so consistency_of(completed) is the consistency of the given judgments.

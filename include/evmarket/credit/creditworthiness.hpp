@@ -29,8 +29,11 @@ EVMARKET_BEGIN_NAMESPACE
 
 /// An EV user's charging reservation: where, when and how much.
 struct reservation {
+  /// The EV user.
   user_id user;
+  /// The station reserved.
   station_id station;
+  /// The period reserved.
   trading_period period;
   /// Reserved energy; must be positive.
   energy amount;
@@ -38,8 +41,11 @@ struct reservation {
 
 /// What actually happened: the settled charge of one user (paper 001 Table III).
 struct charging_record {
+  /// The EV user who charged.
   user_id user;
+  /// The station where the user charged.
   station_id station;
+  /// The period in which the user charged.
   trading_period period;
   /// Energy traded; must not be negative (zero: the user never came).
   energy delivered;
@@ -54,6 +60,7 @@ concept ConformanceRule = requires(const Rule& rule, const reservation& booked, 
 
 /// Time is kept when the user charged in the reserved period (paper 001's default).
 struct same_period {
+  /// True when the charge fell in the reserved period.
   [[nodiscard]] bool kept(const reservation& booked, const charging_record& actual) const noexcept {
     return booked.period == actual.period;
   }
@@ -61,6 +68,7 @@ struct same_period {
 
 /// Location is kept when the user charged at the reserved station (paper 001's default).
 struct same_station {
+  /// True when the charge was at the reserved station.
   [[nodiscard]] bool kept(const reservation& booked, const charging_record& actual) const noexcept {
     return booked.station == actual.station;
   }
@@ -69,9 +77,13 @@ struct same_station {
 /// Energy is kept when the traded energy lies within +-numerator/denominator of the reserved
 /// energy, bounds included (paper 001: within 10 %). Compared exactly in integers.
 struct energy_within_tolerance {
+  ///@{
+  /// The tolerance as the fraction numerator / denominator of the reserved energy (1 / 10: 10 %).
   std::int64_t numerator = 1;
   std::int64_t denominator = 10;
+  ///@}
 
+  /// True when the delivered energy lies within the tolerance of the reserved energy.
   [[nodiscard]] bool kept(const reservation& booked, const charging_record& actual) const {
     if (numerator < 0 || denominator <= 0)
       throw bad_input("energy_within_tolerance", describe_fraction(), "needs numerator >= 0 and denominator > 0");
@@ -93,17 +105,23 @@ static_assert(ConformanceRule<energy_within_tolerance>);
 
 /// A_i of eq. (2) for the three criteria (time, location, amount of energy): +1 kept, -1 not kept.
 struct conformance {
+  ///@{
+  /// +1 when the reservation was kept on this criterion, -1 when not.
   int time = 1;
   int location = 1;
   int amount = 1;
+  ///@}
 };
 
 /// The weights w_i of eq. (1) for time, location and amount of energy (from the AHP; see
 /// credit/ahp.hpp).
 struct criterion_weights {
+  ///@{
+  /// The criterion's AHP weight w_i.
   double time = 0.0;
   double location = 0.0;
   double amount = 0.0;
+  ///@}
 
   /// Paper 001's printed AHP weights: 73.064 %, 18.839 %, 8.096 % (they sum to 0.99999).
   [[nodiscard]] static constexpr criterion_weights paper001() noexcept { return {0.73064, 0.18839, 0.08096}; }
@@ -122,7 +140,9 @@ struct criterion_weights {
 /// default floor is 0 so that a station's sum over its users (eq. 3) never falls when a user is
 /// added and never turns negative, which the credit-priority allocation rules require.
 struct credit_bounds {
+  /// The lowest credit a user can have.
   double floor = 0.0;
+  /// The highest credit a user can have (paper 001: 10).
   double cap = 10.0;
 };
 
@@ -146,6 +166,7 @@ template <ConformanceRule TimeRule = same_period, ConformanceRule LocationRule =
 class reservation_credit_rule {
  public:
   reservation_credit_rule() = default;
+  /// A rule with these AHP weights, bounds and conformance rules.
   explicit reservation_credit_rule(criterion_weights weights, credit_bounds bounds = {}, TimeRule time_rule = {},
                                    LocationRule location_rule = {}, AmountRule amount_rule = {})
       : weights_(weights),
@@ -185,7 +206,9 @@ class reservation_credit_rule {
     return apply(credit, score(booked, actual));
   }
 
+  /// The AHP weights in use.
   [[nodiscard]] const criterion_weights& weights() const noexcept { return weights_; }
+  /// The credit bounds in use.
   [[nodiscard]] const credit_bounds& bounds() const noexcept { return bounds_; }
 
   /// Throws bad_input unless `credit` is finite and within [floor, cap].
@@ -220,7 +243,9 @@ static_assert(CreditRule<reservation_credit_rule<>>);
 
 /// A reservation together with the charge that settled it.
 struct settled_reservation {
+  /// The reservation.
   reservation booked;
+  /// The charge that settled it.
   charging_record actual;
 };
 
@@ -230,6 +255,7 @@ template <CreditRule Rule = reservation_credit_rule<>>
 class user_credit_book {
  public:
   user_credit_book() = default;
+  /// A book whose credits `rule` updates.
   explicit user_credit_book(Rule rule) : rule_(std::move(rule)) {}
 
   /// Registers `user` with `credit` (within the rule's bounds); re-enrolling sets the credit.
@@ -248,6 +274,7 @@ class user_credit_book {
   }
   /// Number of enrolled users.
   [[nodiscard]] std::size_t size() const noexcept { return credits_.size(); }
+  /// The rule in use.
   [[nodiscard]] const Rule& rule() const noexcept { return rule_; }
 
   /// Settles one reservation; returns the user's new credit.

@@ -75,10 +75,12 @@ concept AmountRounding = CurveNumber<Number> && requires(const P& policy, const 
 /// Amounts exactly as computed (fastest; a round trip may gain or lose the last bits).
 struct unrounded {
   template <CurveNumber Number>
+  /// An amount paid out, unchanged.
   [[nodiscard]] Number paid_out(const Number& amount) const {
     return amount;
   }
   template <CurveNumber Number>
+  /// An amount charged, unchanged.
   [[nodiscard]] Number charged(const Number& amount) const {
     return amount;
   }
@@ -95,12 +97,14 @@ struct directed_rounding {
   /// Base units per whole token (a whole number: 10^18 by default).
   Number units = Number(1'000'000'000'000'000'000ULL);
 
+  /// An amount paid out, rounded down to a whole number of `units`.
   [[nodiscard]] Number paid_out(const Number& amount) const {
     using std::floor;
     const Number lowered = amount * (Number(1) - margin());
     if (!(lowered > 0)) return Number(0);
     return Number(Number(floor(lowered * units)) / units);
   }
+  /// An amount charged, rounded up to a whole number of `units`.
   [[nodiscard]] Number charged(const Number& amount) const {
     using std::ceil;
     if (!(amount > 0)) return Number(0);
@@ -260,8 +264,11 @@ class bancor_curve {
                 "with et_off, e.g. evmarket::bin_float50 or evmarket::dec_float50");
 
  public:
+  /// The number type of amounts, balances and prices.
   using number_type = Number;
+  /// The rounding policy.
   using rounding_type = Rounding;
+  /// What buy() and sell() return.
   using receipt = bancor_receipt<Number>;
 
   /// A curve with token `supply`, reserve `balance` and connector `weight` (CRR, in (0, 1]).
@@ -399,8 +406,11 @@ class bancor_pool {
                 "with et_off, e.g. evmarket::bin_float50 or evmarket::dec_float50");
 
  public:
+  /// The number type of amounts, balances and prices.
   using number_type = Number;
+  /// One reserve of the pool.
   using reserve_type = bancor_reserve<Number>;
+  /// What a conversion returns.
   using receipt = bancor_pool_receipt<Number>;
 
   /// A pool with token `supply` and `reserves` (at least one; weights summing to at most 2).
@@ -554,7 +564,9 @@ struct load_period_price {
 template <CurveNumber Number = double, AmountRounding<Number> Rounding = unrounded>
 class load_responsive_pricing {
  public:
+  /// The curve every period trades on.
   using curve_type = bancor_curve<Number, Rounding>;
+  /// One period's figures.
   using period = load_period_price<Number>;
 
   /// Prices on `curve`, trading `tokens_per_kwh` tokens for each kWh of net demand.

@@ -83,6 +83,7 @@ EVMARKET_BEGIN_NAMESPACE
 /// An on-chain Bancor call that would revert; nothing was computed.
 class bancor_evm_error : public error {
  public:
+  /// `function` reverted with `revert` because of `field` = `argument`.
   bancor_evm_error(std::string_view function, bancor_revert revert, std::string_view field, const uint256& argument)
       : error(message(function, revert, field, argument)), revert_(revert), field_(field) {}
 
@@ -117,6 +118,7 @@ class bancor_evm_result {
 
   /// True when the call returned a value.
   [[nodiscard]] bool ok() const noexcept { return revert_ == bancor_revert::none; }
+  /// True when the call returned a value (same as ok()).
   explicit operator bool() const noexcept { return ok(); }
   /// The check that failed (bancor_revert::none when ok()).
   [[nodiscard]] bancor_revert revert() const noexcept { return revert_; }

@@ -16,11 +16,14 @@ EVMARKET_BEGIN_NAMESPACE
 
 /// An encoded record and the MAC tag over it.
 struct authenticated_record {
+  /// The Mac's algorithm id.
   algorithm_id algorithm = 0;
   /// The canonical bytes of the record (readable by anyone; only authenticity is added).
   bytes record;
+  /// The MAC tag over `record`.
   bytes tag;
 
+  /// Member-wise equality.
   friend bool operator==(const authenticated_record&, const authenticated_record&) = default;
 };
 
@@ -67,9 +70,12 @@ template <>
 struct record_traits<authenticated_record>
     : detail::record_fields<authenticated_record, &authenticated_record::algorithm, &authenticated_record::record,
                             &authenticated_record::tag> {
+  ///@{
+  /// The record's type tag, format version and name (see record_traits).
   static constexpr std::uint16_t tag = record_tags::authenticated_record;
   static constexpr std::uint16_t version = 1;
   static constexpr std::string_view name = "authenticated_record";
+  ///@}
 };
 
 EVMARKET_END_NAMESPACE

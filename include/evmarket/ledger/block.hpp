@@ -34,9 +34,11 @@ struct block_header {
   /// The writer's clock, in whatever unit the platform fixes (the library never reads a clock,
   /// so blocks are reproducible); verification requires it never to decrease.
   std::int64_t timestamp = 0;
+  ///@{
   /// The Hasher's and the Signer's algorithm ids (a verifier refuses what it cannot check).
   algorithm_id hash_algorithm = 0;
   algorithm_id signature_algorithm = 0;
+  ///@}
   /// Public key of the block's signer (an accounting node / the platform).
   bytes signer_key;
   /// H(block_preimage): this block's hash, which the next block links to.
@@ -44,14 +46,18 @@ struct block_header {
   /// The signer's signature over block_preimage.
   bytes signature;
 
+  /// Member-wise equality.
   friend bool operator==(const block_header&, const block_header&) = default;
 };
 
 /// A header and the encoded records it commits to.
 struct block {
+  /// The header (what the signature covers).
   block_header header;
+  /// The encoded records, in order.
   std::vector<bytes> records;
 
+  /// Member-wise equality.
   friend bool operator==(const block&, const block&) = default;
 };
 

@@ -68,10 +68,12 @@ enum class block_fault : std::uint8_t {
 
 /// The outcome of verifying a chain: ok, or the height of the first bad block and why.
 struct chain_verification {
+  /// What is wrong (none when the chain verified).
   block_fault fault = block_fault::none;
   /// Height (position) of the first bad block; meaningful only when !ok().
   std::uint64_t height = 0;
 
+  /// True when the whole chain verified.
   [[nodiscard]] bool ok() const noexcept { return fault == block_fault::none; }
   /// Number of blocks that verified before the first bad one (the trustworthy prefix).
   [[nodiscard]] std::uint64_t verified_blocks(std::uint64_t total) const noexcept { return ok() ? total : height; }
@@ -83,12 +85,14 @@ struct chain_verification {
 
 /// A block refused by chain::append, with the reason; the chain is unchanged.
 class block_rejected : public error {
- public:
+public:
+  /// Block `height` was refused because of `fault`.
   block_rejected(std::uint64_t height, block_fault fault)
       : error("block " + std::to_string(height) + " rejected: " + std::string(to_string(fault))),
-        height_(height),
-        fault_(fault) {}
+        height_(height), fault_(fault) {}
+  /// The refused block's height.
   [[nodiscard]] std::uint64_t height() const noexcept { return height_; }
+  /// Why it was refused.
   [[nodiscard]] block_fault fault() const noexcept { return fault_; }
 
  private:
@@ -98,8 +102,11 @@ class block_rejected : public error {
 
 /// Where a block must fit: its expected height, its predecessor's hash and timestamp.
 struct chain_position {
+  /// The height the block must have.
   std::uint64_t height = 0;
+  /// The hash of the block before it.
   digest previous_hash;
+  /// The timestamp of the block before it (none for the first block).
   std::optional<std::int64_t> previous_timestamp;
 };
 
@@ -226,9 +233,11 @@ class chain {
   }
   /// Every block, from the genesis block.
   [[nodiscard]] std::span<const block> blocks() const noexcept { return blocks_; }
+  ///@{
   /// Number of blocks (the next block's height).
   [[nodiscard]] std::uint64_t size() const noexcept { return blocks_.size(); }
   [[nodiscard]] bool empty() const noexcept { return blocks_.empty(); }
+  ///@}
   /// Hash of the last block (zeros for an empty chain): what the next block links to.
   [[nodiscard]] digest tip_hash() const { return empty() ? digest::zeros(H::digest_size) : blocks_.back().header.hash; }
   /// Where the next block must fit.
@@ -236,10 +245,12 @@ class chain {
     if (empty()) return {0, digest::zeros(H::digest_size), std::nullopt};
     return {size(), blocks_.back().header.hash, blocks_.back().header.timestamp};
   }
+  ///@{
   /// The policies and the authorised block signers the chain was built with.
   [[nodiscard]] const H& hasher() const noexcept { return hasher_; }
   [[nodiscard]] const V& verifier() const noexcept { return verifier_; }
   [[nodiscard]] std::span<const bytes> authorities() const noexcept { return authorities_; }
+  ///@}
 
  private:
   [[no_unique_address]] H hasher_;

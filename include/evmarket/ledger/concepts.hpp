@@ -56,9 +56,11 @@ public:
   [[nodiscard]] constexpr const std::uint8_t* data() const noexcept { return bytes_.data(); }
   /// Writable storage of size() bytes, for an adapter's output.
   [[nodiscard]] constexpr std::uint8_t* data() noexcept { return bytes_.data(); }
+  ///@{
   /// The bytes as a view (also an implicit conversion, so a digest can be hashed or signed).
   [[nodiscard]] constexpr byte_view view() const noexcept { return {bytes_.data(), size_}; }
   [[nodiscard]] constexpr operator byte_view() const noexcept { return view(); }
+  ///@}
 
   /// Digests are public values: comparing them need not be constant-time (MAC tags are not
   /// digests; Mac::verify compares those).
@@ -78,12 +80,19 @@ using algorithm_id = std::uint16_t;
 /// The algorithm ids evmarket assigns. Two adapters that give an algorithm the same id must agree
 /// bit for bit (the conformance suite checks it), so a chain written with one verifies with the other.
 namespace algorithms {
+/// SHA-256 (FIPS 180-4).
 inline constexpr algorithm_id sha256 = 0x0001;
+/// SHA3-256 (FIPS 202).
 inline constexpr algorithm_id sha3_256 = 0x0002;
+/// BLAKE2b with a 32-byte digest (RFC 7693).
 inline constexpr algorithm_id blake2b_256 = 0x0003;
+/// Ed25519 signatures (RFC 8032).
 inline constexpr algorithm_id ed25519 = 0x0101;
+/// HMAC-SHA-256 (RFC 2104).
 inline constexpr algorithm_id hmac_sha256 = 0x0201;
+/// XChaCha20-Poly1305 authenticated encryption.
 inline constexpr algorithm_id xchacha20_poly1305 = 0x0301;
+/// AES-256-GCM authenticated encryption.
 inline constexpr algorithm_id aes256_gcm = 0x0302;
 /// First id free for user-defined algorithms.
 inline constexpr algorithm_id user_defined = 0x8000;

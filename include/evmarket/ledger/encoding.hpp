@@ -33,6 +33,7 @@ EVMARKET_BEGIN_NAMESPACE
 /// version, trailing bytes, or a value outside its type's range.
 class decode_error : public error {
 public:
+  /// Bytes that do not decode: what was wrong, and at which byte offset.
   decode_error(std::string_view problem, std::size_t offset)
       : error("cannot decode ledger bytes at offset " + std::to_string(offset) + ": " + std::string(problem)),
         offset_(offset) {}
@@ -46,6 +47,7 @@ private:
 /// Appends canonical fields to a growing byte string.
 class encoder {
 public:
+  ///@{
   /// Fixed-width integers, little-endian; signed ones in two's complement.
   void u8(std::uint8_t value) { buffer_.push_back(value); }
   void u16(std::uint16_t value) { little_endian(value, 2); }
@@ -53,6 +55,7 @@ public:
   void u64(std::uint64_t value) { little_endian(value, 8); }
   void i32(std::int32_t value) { u32(static_cast<std::uint32_t>(value)); }
   void i64(std::int64_t value) { u64(static_cast<std::uint64_t>(value)); }
+  ///@}
   /// A double as its IEEE-754 bits, with -0 written as +0 and every NaN as one quiet NaN, so
   /// equal values encode equally.
   void real(double value) {
@@ -76,6 +79,7 @@ public:
     u32(static_cast<std::uint32_t>(count));
   }
 
+  ///@{
   /// An identifier as u64, a quantity as its i64 base units, a period as i64 day and i32 slot.
   template <class Tag>
   void id(identifier<Tag> value) { u64(value.value); }
@@ -85,6 +89,7 @@ public:
     i64(value.day);
     i32(value.slot);
   }
+  ///@}
 
   /// The bytes written so far.
   [[nodiscard]] const bytes& buffer() const& noexcept { return buffer_; }
@@ -103,8 +108,10 @@ private:
 /// Reads canonical fields from untrusted bytes; every read checks the bytes remaining first.
 class decoder {
 public:
+  /// Reads `input` from its start (the bytes must outlive the decoder).
   explicit decoder(byte_view input) noexcept : input_(input) {}
 
+  ///@{
   /// Fixed-width little-endian integers (the encoder's counterparts).
   std::uint8_t u8() { return static_cast<std::uint8_t>(little_endian(1)); }
   std::uint16_t u16() { return static_cast<std::uint16_t>(little_endian(2)); }
@@ -112,6 +119,7 @@ public:
   std::uint64_t u64() { return little_endian(8); }
   std::int32_t i32() { return static_cast<std::int32_t>(u32()); }
   std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
+  ///@}
   /// A double; rejects the encodings `encoder::real` never writes (-0, non-canonical NaN).
   double real() {
     const std::size_t at = offset_;
@@ -151,6 +159,7 @@ public:
     return count;
   }
 
+  ///@{
   /// An identifier, a quantity and a period (a negative slot is refused).
   template <class Id>
   Id id() { return Id{u64()}; }
@@ -164,6 +173,7 @@ public:
     if (value.slot < 0) throw decode_error("negative trading period slot", at);
     return value;
   }
+  ///@}
 
   /// Bytes read so far.
   [[nodiscard]] std::size_t offset() const noexcept { return offset_; }
@@ -226,8 +236,11 @@ inline constexpr std::uint16_t user_defined = 0x8000;
 
 /// An envelope read without decoding its body: enough to route or filter records by type.
 struct record_view {
+  /// The record's type tag.
   std::uint16_t tag = 0;
+  /// Its format version.
   std::uint16_t version = 0;
+  /// Its encoded body (a view into the input).
   byte_view body;
 };
 

@@ -115,8 +115,11 @@ template <Hasher H>
 /// Proof that one record is in a tree: its index, the tree size and the sibling hashes from the
 /// leaf upwards (RFC 9162's inclusion path).
 struct inclusion_proof {
+  /// Index of the leaf proven.
   std::uint64_t leaf_index = 0;
+  /// Number of leaves of the tree the proof belongs to.
   std::uint64_t tree_size = 0;
+  /// Sibling hashes from the leaf upwards.
   std::vector<digest> path;
 };
 

@@ -31,6 +31,7 @@ namespace openssl {
 /// OpenSSL refused an operation (the message carries OpenSSL's own error text).
 class openssl_error : public error {
 public:
+  /// `operation` failed; the message carries OpenSSL's error text.
   explicit openssl_error(const std::string& operation) : error(operation + " failed: " + last_error()) {}
 
 private:
@@ -122,6 +123,7 @@ using sha3_256 = detail::evp_hasher<algorithms::sha3_256, 32, &detail::sha3_256_
 /// An Ed25519 private key (RFC 8032), held by OpenSSL.
 class ed25519_signer {
 public:
+  /// The algorithm id written into blocks.
   static constexpr algorithm_id algorithm = algorithms::ed25519;
 
   /// The key pair derived from a 32-byte seed (RFC 8032's "secret key").
@@ -140,7 +142,9 @@ public:
     return signer;
   }
 
+  /// The 32-byte public key.
   [[nodiscard]] byte_view public_key() const noexcept { return public_key_; }
+  /// The 64-byte signature of `message`.
   [[nodiscard]] bytes sign(byte_view message) const {
     detail::md_ctx ctx(::EVP_MD_CTX_new());
     if (!ctx) throw openssl_error("EVP_MD_CTX_new");
@@ -165,7 +169,9 @@ private:
 
 /// Ed25519 verification: false for a wrong-sized or invalid key or signature, never an exception.
 struct ed25519_verifier {
+  /// The algorithm id this verifier checks.
   static constexpr algorithm_id algorithm = algorithms::ed25519;
+  /// True when `signature` is a valid signature of `message` under `public_key`.
   [[nodiscard]] bool verify(byte_view public_key, byte_view message, byte_view signature) const {
     if (public_key.size() != 32 || signature.size() != 64) return false;
     detail::pkey key(::EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_key.data(), public_key.size()));
@@ -180,16 +186,23 @@ struct ed25519_verifier {
 /// HMAC-SHA256 (RFC 2104) through EVP_MAC; tags compared with CRYPTO_memcmp.
 class hmac_sha256 {
 public:
+  /// The algorithm id written into records.
   static constexpr algorithm_id algorithm = algorithms::hmac_sha256;
+  /// Bytes in a tag.
   static constexpr std::size_t tag_size = 32;
 
+  /// A MAC keyed with `key` (not empty; the copy of the key is wiped on destruction).
   explicit hmac_sha256(byte_view key) : key_(key.begin(), key.end()) {
     evmarket::detail::require(!key.empty(), "key", "<empty>", "must not be empty");
   }
+  ///@{
+  /// Copies the key.
   hmac_sha256(const hmac_sha256&) = default;
   hmac_sha256& operator=(const hmac_sha256&) = default;
+  ///@}
   ~hmac_sha256() { ::OPENSSL_cleanse(key_.data(), key_.size()); }
 
+  /// The tag of `message`.
   [[nodiscard]] digest tag(byte_view message) const {
     detail::mac_ctx ctx(::EVP_MAC_CTX_new(mac()));
     if (!ctx) throw openssl_error("EVP_MAC_CTX_new");
@@ -205,6 +218,7 @@ public:
     detail::check(::EVP_MAC_final(ctx.get(), out.data(), &written, tag_size), "EVP_MAC_final");
     return out;
   }
+  /// True when `tag_bytes` is the tag of `message`.
   [[nodiscard]] bool verify(byte_view message, byte_view tag_bytes) const {
     if (tag_bytes.size() != tag_size) return false;
     const digest expected = tag(message);
@@ -227,19 +241,28 @@ private:
 /// only for a limited number of messages per key (2^32); prefer a counter.
 class aes256_gcm {
 public:
+  /// The algorithm id written into sealed records.
   static constexpr algorithm_id algorithm = algorithms::aes256_gcm;
+  /// Bytes in a key.
   static constexpr std::size_t key_size = 32;
+  /// Bytes in a nonce.
   static constexpr std::size_t nonce_size = 12;
+  /// Bytes in a tag.
   static constexpr std::size_t tag_size = 16;
 
+  /// An AEAD keyed with `key` (key_size bytes; the copy is wiped on destruction).
   explicit aes256_gcm(byte_view key) {
     evmarket::detail::require(key.size() == key_size, "key.size", key.size(), "must be 32 bytes");
     std::copy(key.begin(), key.end(), key_.begin());
   }
+  ///@{
+  /// Copies the key.
   aes256_gcm(const aes256_gcm&) = default;
   aes256_gcm& operator=(const aes256_gcm&) = default;
+  ///@}
   ~aes256_gcm() { ::OPENSSL_cleanse(key_.data(), key_.size()); }
 
+  /// `plaintext` encrypted under `nonce` and authenticated with `associated`: ciphertext || tag.
   [[nodiscard]] bytes seal(byte_view nonce, byte_view plaintext, byte_view associated) const {
     evmarket::detail::require(nonce.size() == nonce_size, "nonce.size", nonce.size(), "must be 12 bytes");
     evmarket::detail::require(plaintext.size() < static_cast<std::size_t>(std::numeric_limits<int>::max()) &&
@@ -264,6 +287,7 @@ public:
                   "EVP_CTRL_AEAD_GET_TAG");
     return out;
   }
+  /// The plaintext, or nothing when the ciphertext, the tag or `associated` was altered.
   [[nodiscard]] std::optional<bytes> open(byte_view nonce, byte_view sealed, byte_view associated) const {
     if (nonce.size() != nonce_size || sealed.size() < tag_size ||
         sealed.size() >= static_cast<std::size_t>(std::numeric_limits<int>::max()) ||

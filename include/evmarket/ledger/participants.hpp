@@ -34,7 +34,9 @@ public:
     if (found == keys_.end()) return std::nullopt;
     return byte_view(found->second);
   }
+  /// True when `participant` is registered.
   [[nodiscard]] bool contains(participant_id participant) const { return keys_.contains(participant); }
+  /// Number of registered participants.
   [[nodiscard]] std::size_t size() const noexcept { return keys_.size(); }
 
 private:
@@ -44,14 +46,20 @@ private:
 /// A matched trade with both parties' confirmations. Each party numbers its own confirmations
 /// 1, 2, 3, ...; both sign the same message (confirmation_message), which covers both numbers.
 struct confirmed_trade {
+  /// The trade both parties confirm.
   trade deal;
   /// The trading period whose energy the trade delivers.
   trading_period period;
+  /// The buyer's sequence number (1, 2, 3, ...).
   std::uint64_t buyer_sequence = 0;
+  /// The seller's sequence number.
   std::uint64_t seller_sequence = 0;
+  /// The buyer's signature of confirmation_message().
   bytes buyer_signature;
+  /// The seller's signature of confirmation_message().
   bytes seller_signature;
 
+  /// Member-wise equality.
   friend bool operator==(const confirmed_trade&, const confirmed_trade&) = default;
 };
 
@@ -107,6 +115,7 @@ enum class confirmation_status : std::uint8_t {
 template <Verifier V>
 class confirmation_checker {
 public:
+  /// A checker of confirmations against `registry`'s keys, with this verifier.
   explicit confirmation_checker(participant_registry registry, V verifier = V{})
       : registry_(std::move(registry)), verifier_(std::move(verifier)) {}
 
@@ -144,6 +153,7 @@ public:
     const auto found = sequences_.find(participant);
     return found == sequences_.end() ? 0 : found->second;
   }
+  /// The registered participants.
   [[nodiscard]] const participant_registry& registry() const noexcept { return registry_; }
   /// Registers more participants as they join the market.
   [[nodiscard]] participant_registry& registry() noexcept { return registry_; }
@@ -160,9 +170,12 @@ struct record_traits<confirmed_trade>
     : detail::record_fields<confirmed_trade, &confirmed_trade::deal, &confirmed_trade::period,
                             &confirmed_trade::buyer_sequence, &confirmed_trade::seller_sequence,
                             &confirmed_trade::buyer_signature, &confirmed_trade::seller_signature> {
+  ///@{
+  /// The record's type tag, format version and name (see record_traits).
   static constexpr std::uint16_t tag = record_tags::confirmed_trade;
   static constexpr std::uint16_t version = 1;
   static constexpr std::string_view name = "confirmed_trade";
+  ///@}
 };
 
 EVMARKET_END_NAMESPACE

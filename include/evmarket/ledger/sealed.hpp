@@ -17,12 +17,16 @@ EVMARKET_BEGIN_NAMESPACE
 
 /// An encrypted record: which Aead, which record type is inside, the nonce and ciphertext || tag.
 struct sealed_record {
+  /// The Aead's algorithm id.
   algorithm_id algorithm = 0;
   /// The type tag of the record inside (public, so a sealed record can be routed unopened).
   std::uint16_t inner_tag = 0;
+  /// The nonce it was sealed with.
   bytes nonce;
+  /// The ciphertext followed by the tag.
   bytes ciphertext;
 
+  /// Member-wise equality.
   friend bool operator==(const sealed_record&, const sealed_record&) = default;
 };
 
@@ -71,9 +75,12 @@ template <>
 struct record_traits<sealed_record>
     : detail::record_fields<sealed_record, &sealed_record::algorithm, &sealed_record::inner_tag, &sealed_record::nonce,
                             &sealed_record::ciphertext> {
+  ///@{
+  /// The record's type tag, format version and name (see record_traits).
   static constexpr std::uint16_t tag = record_tags::sealed_record;
   static constexpr std::uint16_t version = 1;
   static constexpr std::string_view name = "sealed_record";
+  ///@}
 };
 
 EVMARKET_END_NAMESPACE

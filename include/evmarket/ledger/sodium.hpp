@@ -32,22 +32,30 @@ inline void ensure_initialized() {
 
 /// SHA-256 (FIPS 180-4).
 struct sha256 {
+  /// The algorithm id written into blocks.
   static constexpr algorithm_id algorithm = algorithms::sha256;
+  /// Bytes in a digest.
   static constexpr std::size_t digest_size = crypto_hash_sha256_BYTES;
+  /// Incremental hashing state.
   struct state {
+    /// libsodium's state.
     crypto_hash_sha256_state inner;
   };
+  /// The digest of `data`.
   [[nodiscard]] digest hash(byte_view data) const {
     digest out = digest::zeros(digest_size);
     ::crypto_hash_sha256(out.data(), data.data(), data.size());
     return out;
   }
+  /// A fresh incremental state.
   [[nodiscard]] state begin() const {
     state s;
     ::crypto_hash_sha256_init(&s.inner);
     return s;
   }
+  /// Feeds `data` into `s`.
   void update(state& s, byte_view data) const { ::crypto_hash_sha256_update(&s.inner, data.data(), data.size()); }
+  /// The digest of everything fed into `s`.
   [[nodiscard]] digest finish(state& s) const {
     digest out = digest::zeros(digest_size);
     ::crypto_hash_sha256_final(&s.inner, out.data());
@@ -57,22 +65,30 @@ struct sha256 {
 
 /// BLAKE2b with a 32-byte digest, unkeyed (RFC 7693).
 struct blake2b_256 {
+  /// The algorithm id written into blocks.
   static constexpr algorithm_id algorithm = algorithms::blake2b_256;
+  /// Bytes in a digest.
   static constexpr std::size_t digest_size = 32;
+  /// Incremental hashing state.
   struct state {
+    /// libsodium's state.
     crypto_generichash_state inner;
   };
+  /// The digest of `data`.
   [[nodiscard]] digest hash(byte_view data) const {
     digest out = digest::zeros(digest_size);
     ::crypto_generichash(out.data(), digest_size, data.data(), data.size(), nullptr, 0);
     return out;
   }
+  /// A fresh incremental state.
   [[nodiscard]] state begin() const {
     state s;
     ::crypto_generichash_init(&s.inner, nullptr, 0, digest_size);
     return s;
   }
+  /// Feeds `data` into `s`.
   void update(state& s, byte_view data) const { ::crypto_generichash_update(&s.inner, data.data(), data.size()); }
+  /// The digest of everything fed into `s`.
   [[nodiscard]] digest finish(state& s) const {
     digest out = digest::zeros(digest_size);
     ::crypto_generichash_final(&s.inner, out.data(), digest_size);
@@ -83,6 +99,7 @@ struct blake2b_256 {
 /// An Ed25519 private key (RFC 8032); wiped from memory when destroyed.
 class ed25519_signer {
 public:
+  /// The algorithm id written into blocks.
   static constexpr algorithm_id algorithm = algorithms::ed25519;
 
   /// The key pair derived from a 32-byte seed (RFC 8032's "secret key").
@@ -101,11 +118,16 @@ public:
     return signer;
   }
 
+  ///@{
+  /// Copies the key pair.
   ed25519_signer(const ed25519_signer&) = default;
   ed25519_signer& operator=(const ed25519_signer&) = default;
+  ///@}
   ~ed25519_signer() { ::sodium_memzero(secret_key_.data(), secret_key_.size()); }
 
+  /// The 32-byte public key.
   [[nodiscard]] byte_view public_key() const noexcept { return public_key_; }
+  /// The 64-byte signature of `message`.
   [[nodiscard]] bytes sign(byte_view message) const {
     bytes signature(crypto_sign_BYTES);
     ::crypto_sign_detached(signature.data(), nullptr, message.data(), message.size(), secret_key_.data());
@@ -120,7 +142,9 @@ private:
 
 /// Ed25519 verification: false for a wrong-sized key or signature, never an exception.
 struct ed25519_verifier {
+  /// The algorithm id this verifier checks.
   static constexpr algorithm_id algorithm = algorithms::ed25519;
+  /// True when `signature` is a valid signature of `message` under `public_key`.
   [[nodiscard]] bool verify(byte_view public_key, byte_view message, byte_view signature) const {
     if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) return false;
     detail::ensure_initialized();
@@ -131,17 +155,24 @@ struct ed25519_verifier {
 /// HMAC-SHA256 (RFC 2104) with a key of any length; tags compared with sodium_memcmp.
 class hmac_sha256 {
 public:
+  /// The algorithm id written into records.
   static constexpr algorithm_id algorithm = algorithms::hmac_sha256;
+  /// Bytes in a tag.
   static constexpr std::size_t tag_size = crypto_auth_hmacsha256_BYTES;
 
+  /// A MAC keyed with `key` (not empty; the copy of the key is wiped on destruction).
   explicit hmac_sha256(byte_view key) : key_(key.begin(), key.end()) {
     evmarket::detail::require(!key.empty(), "key", "<empty>", "must not be empty");
     detail::ensure_initialized();
   }
+  ///@{
+  /// Copies the key.
   hmac_sha256(const hmac_sha256&) = default;
   hmac_sha256& operator=(const hmac_sha256&) = default;
+  ///@}
   ~hmac_sha256() { ::sodium_memzero(key_.data(), key_.size()); }
 
+  /// The tag of `message`.
   [[nodiscard]] digest tag(byte_view message) const {
     crypto_auth_hmacsha256_state state;
     ::crypto_auth_hmacsha256_init(&state, key_.data(), key_.size());
@@ -151,6 +182,7 @@ public:
     ::sodium_memzero(&state, sizeof state);
     return out;
   }
+  /// True when `tag_bytes` is the tag of `message`.
   [[nodiscard]] bool verify(byte_view message, byte_view tag_bytes) const {
     if (tag_bytes.size() != tag_size) return false;
     const digest expected = tag(message);
@@ -164,18 +196,26 @@ private:
 /// XChaCha20-Poly1305 (IETF construction): 32-byte key, 24-byte nonces that may be random.
 class xchacha20_poly1305 {
 public:
+  /// The algorithm id written into sealed records.
   static constexpr algorithm_id algorithm = algorithms::xchacha20_poly1305;
+  /// Bytes in a key.
   static constexpr std::size_t key_size = crypto_aead_xchacha20poly1305_ietf_KEYBYTES;
+  /// Bytes in a nonce.
   static constexpr std::size_t nonce_size = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  /// Bytes in a tag.
   static constexpr std::size_t tag_size = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 
+  /// An AEAD keyed with `key` (key_size bytes; the copy is wiped on destruction).
   explicit xchacha20_poly1305(byte_view key) {
     evmarket::detail::require(key.size() == key_size, "key.size", key.size(), "must be 32 bytes");
     detail::ensure_initialized();
     std::copy(key.begin(), key.end(), key_.begin());
   }
+  ///@{
+  /// Copies the key.
   xchacha20_poly1305(const xchacha20_poly1305&) = default;
   xchacha20_poly1305& operator=(const xchacha20_poly1305&) = default;
+  ///@}
   ~xchacha20_poly1305() { ::sodium_memzero(key_.data(), key_.size()); }
 
   /// A random nonce (192 bits: collisions are negligible, so random nonces are safe).
@@ -186,6 +226,7 @@ public:
     return nonce;
   }
 
+  /// `plaintext` encrypted under `nonce` and authenticated with `associated`: ciphertext || tag.
   [[nodiscard]] bytes seal(byte_view nonce, byte_view plaintext, byte_view associated) const {
     evmarket::detail::require(nonce.size() == nonce_size, "nonce.size", nonce.size(), "must be 24 bytes");
     bytes out(plaintext.size() + tag_size);
@@ -196,6 +237,7 @@ public:
     out.resize(static_cast<std::size_t>(written));
     return out;
   }
+  /// The plaintext, or nothing when the ciphertext, the tag or `associated` was altered.
   [[nodiscard]] std::optional<bytes> open(byte_view nonce, byte_view sealed, byte_view associated) const {
     if (nonce.size() != nonce_size || sealed.size() < tag_size) return std::nullopt;
     bytes out(sealed.size() - tag_size);

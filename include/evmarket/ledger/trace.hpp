@@ -25,22 +25,30 @@ EVMARKET_BEGIN_NAMESPACE
 
 /// Where a record sits: block height, index within the block, and its type tag.
 struct record_location {
+  /// Height of the block.
   std::uint64_t height = 0;
+  /// Index of the record within the block.
   std::size_t index = 0;
+  /// The record's type tag.
   std::uint16_t tag = 0;
 
+  /// Member-wise equality.
   friend bool operator==(const record_location&, const record_location&) = default;
 };
 
 /// A confirmed trade found on the chain, with its location.
 struct traced_trade {
+  /// Where it was found.
   record_location where;
+  /// The trade record.
   confirmed_trade record;
 };
 
 /// A record on the verified part of the chain that was not counted, and why.
 struct untrusted_record {
+  /// Where it was found.
   record_location where;
+  /// Why it was not counted.
   std::string reason;
 };
 
@@ -48,11 +56,16 @@ struct untrusted_record {
 /// carries (what the mechanism that cleared it paid), so they equal the clearing's and the
 /// settlement's figures to the micro-Token.
 struct trade_totals {
+  /// Energy bought.
   energy bought = energy::zero();
+  /// Energy sold.
   energy sold = energy::zero();
+  /// Money paid (rounded up).
   money paid = money::zero();
+  /// Money received (rounded down).
   money received = money::zero();
 
+  /// Member-wise equality.
   friend bool operator==(const trade_totals&, const trade_totals&) = default;
 };
 

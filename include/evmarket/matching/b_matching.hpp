@@ -31,6 +31,7 @@ EVMARKET_BEGIN_NAMESPACE
 struct matched_pair {
   std::ptrdiff_t buyer;   ///< row of the weight matrix
   std::ptrdiff_t seller;  ///< column of the weight matrix
+  /// Member-wise equality.
   friend bool operator==(const matched_pair&, const matched_pair&) = default;
 };
 
@@ -52,9 +53,11 @@ struct b_matching_result {
   std::vector<matched_pair> pairs;
   /// Total weight of the matched pairs, exact for integer weights.
   value_type value{};
+  ///@{
   /// Dual potentials of the optimal solution: one per buyer (row) and one per seller (column).
   std::vector<value_type> buyer_potential;
   std::vector<value_type> seller_potential;
+  ///@}
   /// When infeasible: a seller that could not get its L[j]-th buyer; -1 otherwise.
   std::ptrdiff_t unmet_seller = -1;
 
@@ -428,8 +431,10 @@ concept CapacitatedMatchingRule = requires(const Rule& rule, const weight_matrix
 
 /// Paper 004's rule as a policy: maximise the total relative income sigma (eq. 5) under eq. (6)-(8).
 struct max_benefit_matching {
+  /// The rule's name, for reports.
   static constexpr std::string_view name = "maximum-benefit b-matching (paper 004 eq. 5-8)";
 
+  /// The maximum-benefit matching for `weights` under the capacities (see solve_b_matching).
   [[nodiscard]] b_matching_result<double> match(const weight_matrix_ref<double>& weights,
                                                 std::span<const int> seller_demand,
                                                 std::span<const int> buyer_capacity) const {

@@ -46,9 +46,11 @@ struct assignment_result {
   std::vector<std::ptrdiff_t> row_of_column;
   /// Total weight of the assigned pairs, exact for integer weights.
   value_type value{};
+  ///@{
   /// Row potentials (size m) and column potentials (size n) of an optimal dual solution.
   std::vector<value_type> u;
   std::vector<value_type> v;
+  ///@}
 
   /// True when an optimal assignment was found.
   [[nodiscard]] bool optimal() const noexcept { return status == matching_status::optimal; }

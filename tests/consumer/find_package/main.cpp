@@ -1,4 +1,5 @@
-// A consumer of an installed evmarket, found through find_package(... COMPONENTS lp sodium openssl).
+// A consumer of an installed evmarket, found through find_package(... COMPONENTS lp sodium openssl ocpp).
+#include <evmarket/interop/ocpp.hpp>
 #include <evmarket/ledger/openssl.hpp>
 #include <evmarket/ledger/sodium.hpp>
 #include <evmarket/lp.hpp>
@@ -22,6 +23,14 @@ int main() {
   const std::array<std::uint8_t, 3> abc{'a', 'b', 'c'};
   const bool ledger_ok = sodium::sha256{}.hash(abc) == openssl::sha256{}.hash(abc);
 
-  std::cout << "core " << core_ok << ", lp " << lp_ok << ", ledger " << ledger_ok << '\n';
-  return core_ok && lp_ok && ledger_ok ? 0 : 1;
+  // evmarket::ocpp: the quotas as OCPP 2.0.1 station limits.
+  const auto window =
+      ocpp::schedule_window{std::chrono::sys_seconds{std::chrono::seconds{1800}}, std::chrono::seconds{1800}};
+  const auto profiles = ocpp::charging_profiles(requests, result, window);
+  const bool ocpp_ok =
+      profiles.size() == 2 &&
+      profiles[1].request["chargingProfile"]["chargingSchedule"][0]["chargingSchedulePeriod"][0]["limit"] == 5000;
+
+  std::cout << "core " << core_ok << ", lp " << lp_ok << ", ledger " << ledger_ok << ", ocpp " << ocpp_ok << '\n';
+  return core_ok && lp_ok && ledger_ok && ocpp_ok ? 0 : 1;
 }

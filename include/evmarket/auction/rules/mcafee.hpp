@@ -28,8 +28,10 @@ EVMARKET_BEGIN_NAMESPACE
 /// limit price, individually rational, never in deficit. Quantities are taken as reported (not
 /// strategy-proof in quantity).
 struct mcafee {
+  /// The rule's name, for reports.
   static constexpr std::string_view name = "McAfee";
 
+  /// Prices the market's matches into `out` as the rule above says (the builder enforces the invariants).
   void apply(const call_market& market, clearing_builder& out) const {
     const std::size_t k = market.matched_bids(), l = market.matched_offers();
     if (k == 0) return;

@@ -10,8 +10,10 @@ EVMARKET_BEGIN_NAMESPACE
 /// micro-Token/kWh (halves to even). Budget balanced and individually rational; not truthful
 /// (a buyer gains by shading its bid).
 struct midpoint_per_match {
+  /// The rule's name, for reports.
   static constexpr std::string_view name = "midpoint per match";
 
+  /// Prices the market's matches into `out` as the rule above says (the builder enforces the invariants).
   void apply(const call_market& market, clearing_builder& out) const {
     for (const call_market::match& m : market.matches()) {
       const price p = midpoint(market.bid(m.bid_rank).limit, market.offer(m.offer_rank).limit, rounding::nearest_even);

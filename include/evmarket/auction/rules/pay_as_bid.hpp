@@ -10,8 +10,10 @@ EVMARKET_BEGIN_NAMESPACE
 /// gsy-e call pay-as-bid): sellers capture all the gains from trade. Budget balanced and
 /// individually rational; not truthful.
 struct pay_as_bid {
+  /// The rule's name, for reports.
   static constexpr std::string_view name = "pay as bid";
 
+  /// Prices the market's matches into `out` as the rule above says (the builder enforces the invariants).
   void apply(const call_market& market, clearing_builder& out) const {
     for (const call_market::match& m : market.matches()) {
       const price p = market.bid(m.bid_rank).limit;

@@ -39,6 +39,7 @@ class sbba {
                 "sbba<Engine>: the lottery needs a full-range 64-bit engine such as std::mt19937_64");
 
  public:
+  /// The rule's name, for reports.
   static constexpr std::string_view name = "SBBA";
 
   sbba() = default;
@@ -47,6 +48,7 @@ class sbba {
   /// A lottery drawing from `engine` (copied; its state advances with each clearing).
   explicit sbba(const Engine& engine) : engine_(engine) {}
 
+  /// Prices the market's matches into `out` as the rule above says (the builder enforces the invariants).
   void apply(const call_market& market, clearing_builder& out) {
     const std::size_t k = market.matched_bids(), l = market.matched_offers();
     if (k == 0) return;

@@ -19,8 +19,10 @@ EVMARKET_BEGIN_NAMESPACE
 /// may gain by withholding quantity to move the margin). It gives up the marginal orders'
 /// trades, so it is inefficient by at most those orders' gains.
 struct trade_reduction {
+  /// The rule's name, for reports.
   static constexpr std::string_view name = "trade reduction";
 
+  /// Prices the market's matches into `out` as the rule above says (the builder enforces the invariants).
   void apply(const call_market& market, clearing_builder& out) const {
     const std::size_t k = market.matched_bids(), l = market.matched_offers();
     if (k == 0) return;

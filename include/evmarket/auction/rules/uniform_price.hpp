@@ -20,6 +20,7 @@ template <class K = std::ratio<1, 2>>
 struct uniform_price {
   static_assert(K::num >= 0 && K::num <= K::den,
                 "uniform_price<K>: K must be a std::ratio in [0, 1], e.g. std::ratio<1, 2> for the midpoint");
+  /// The rule's name, for reports.
   static constexpr std::string_view name = "uniform price";
 
   /// The clearing price for a marginal bid b and offer s (b >= s).
@@ -29,6 +30,7 @@ struct uniform_price {
     return micro_tokens_per_kwh(static_cast<std::int64_t>(detail::divide(scaled, K::den, rounding::nearest_even)));
   }
 
+  /// Prices the market's matches into `out` as the rule above says (the builder enforces the invariants).
   void apply(const call_market& market, clearing_builder& out) const {
     const auto matches = market.matches();
     if (matches.empty()) return;

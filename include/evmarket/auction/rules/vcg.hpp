@@ -23,8 +23,10 @@ EVMARKET_BEGIN_NAMESPACE
 /// efficient, and in deficit in general (the auctioneer subsidises the spread). Cost: each
 /// trader's walk visits the orders its quantity displaces at the margin.
 struct vcg {
+  /// The rule's name, for reports.
   static constexpr std::string_view name = "VCG";
 
+  /// Prices the market's matches into `out` as the rule above says (the builder enforces the invariants).
   void apply(const call_market& market, clearing_builder& out) const {
     const std::size_t k = market.matched_bids(), l = market.matched_offers();
     std::vector<price> buyer_price(k), seller_price(l);
