@@ -13,18 +13,7 @@ using namespace evmarket;
 
 void BM_quota_session_period(benchmark::State& state) {
   quota_market_session<> session;
-  std::vector<station_id> stations;
-  for (std::int64_t i = 0; i < state.range(0); ++i) stations.push_back(session.enrol_station("S" + std::to_string(i)));
-  std::int64_t day = 0;
-  const quota_period_input prepared = evmarket_bench::paper003_period(stations, {0, 37});
-  quota_period_report report;
-  quota_period_input input = prepared;
-  for (auto _ : state) {
-    input.delivery = {day++, 37};
-    session.run_period_into(input, report);
-    benchmark::DoNotOptimize(report.settlement.operator_income);
-  }
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  evmarket_bench::run_session_periods(state, session);
 }
 BENCHMARK(BM_quota_session_period)->Arg(1'000)->Arg(10'000)->Unit(benchmark::kMillisecond);
 

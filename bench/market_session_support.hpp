@@ -3,6 +3,10 @@
 // hand: what the session benchmarks run (core and libsodium).
 #include <evmarket/evmarket.hpp>
 
+#include <benchmark/benchmark.h>
+
+#include <string>
+
 #include <random>
 #include <vector>
 
@@ -30,6 +34,23 @@ inline quota_period_input paper003_period(const std::vector<station_id>& station
   }
   input.margin = watts(total / 10 * 8);
   return input;
+}
+
+// Enrols `count` stations in `session` and drives prepared periods through it, every other day's
+// evening, reusing the report's storage: what both session benchmarks time.
+template <class Session>
+void run_session_periods(benchmark::State& state, Session& session) {
+  std::vector<station_id> stations;
+  for (std::int64_t i = 0; i < state.range(0); ++i) stations.push_back(session.enrol_station("S" + std::to_string(i)));
+  quota_period_input input = paper003_period(stations, {0, 37});
+  quota_period_report report;
+  std::int64_t day = 0;
+  for (auto _ : state) {
+    input.delivery = {day++, 37};
+    session.run_period_into(input, report);
+    benchmark::DoNotOptimize(report.settlement.operator_income);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
 // The period by hand: beta allocation, the call auction, and each station's settlement line from

@@ -18,20 +18,9 @@ void BM_quota_session_period_on_chain(benchmark::State& state) {
   using sink = chain_ledger_sink<Hasher, sodium::ed25519_verifier, sodium::ed25519_signer>;
   quota_market_session<proportional_allocation, midpoint_per_match, time_of_use_tariff, over_consumption_penalty, sink>
       session(session_setup(), {}, {}, {}, over_consumption_penalty(), sink(sodium::ed25519_signer::generate()));
-  std::vector<station_id> stations;
-  for (std::int64_t i = 0; i < state.range(0); ++i) stations.push_back(session.enrol_station("S" + std::to_string(i)));
-  std::int64_t day = 0;
-  const quota_period_input prepared = evmarket_bench::paper003_period(stations, {0, 37});
-  quota_period_report report;
-  quota_period_input input = prepared;
-  for (auto _ : state) {
-    input.delivery = {day++, 37};
-    session.run_period_into(input, report);
-    benchmark::DoNotOptimize(report.settlement.operator_income);
-  }
+  evmarket_bench::run_session_periods(state, session);
   state.counters["records/period"] =
       static_cast<double>(session.sink().ledger().blocks().back().records.size());
-  state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_quota_session_period_on_chain<sodium::blake2b_256>)->Arg(10'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_quota_session_period_on_chain<sodium::sha256>)->Arg(10'000)->Unit(benchmark::kMillisecond);

@@ -28,6 +28,16 @@ inline constexpr std::uint16_t charging_record = 0x0402;
 inline constexpr std::uint16_t settled_reservation = 0x0403;
 }  // namespace record_tags
 
+/// Declares `record_traits<type>` for a record that is nothing but its fields, written in the
+/// order listed (detail::record_fields), with tag `record_tags::type`, format 1 and name "type".
+#define EVMARKET_FIELD_RECORD(type, ...)                                  \
+  template <>                                                             \
+  struct record_traits<type> : detail::record_fields<type, __VA_ARGS__> { \
+    static constexpr std::uint16_t tag = record_tags::type;               \
+    static constexpr std::uint16_t version = 1;                           \
+    static constexpr std::string_view name = #type;                       \
+  }
+
 namespace detail {
 /// An enumeration as one byte, refusing values beyond its last enumerator on decode.
 template <class Enum>
@@ -43,13 +53,7 @@ Enum decode_enum(decoder& in, Enum last, std::string_view what) {
 }  // namespace detail
 
 /// station_request: station u64, demand i64 W, credit f64.
-template <>
-struct record_traits<station_request> : detail::record_fields<station_request, &station_request::station,
-                                                              &station_request::demand, &station_request::credit> {
-  static constexpr std::uint16_t tag = record_tags::station_request;
-  static constexpr std::uint16_t version = 1;
-  static constexpr std::string_view name = "station_request";
-};
+EVMARKET_FIELD_RECORD(station_request, &station_request::station, &station_request::demand, &station_request::credit);
 
 /// allocation: quotas (u32 count, i64 W each), capacity, total demand, allocated (i64 W), and
 /// the satisfaction rate's numerator and denominator (i64).
@@ -115,52 +119,23 @@ struct record_traits<order_request> {
 };
 
 /// call_order: id, participant (u64), quantity (i64 Wh), limit (i64 micro-Token/kWh).
-template <>
-struct record_traits<call_order> : detail::record_fields<call_order, &call_order::id, &call_order::participant,
-                                                         &call_order::quantity, &call_order::limit> {
-  static constexpr std::uint16_t tag = record_tags::call_order;
-  static constexpr std::uint16_t version = 1;
-  static constexpr std::string_view name = "call_order";
-};
+EVMARKET_FIELD_RECORD(call_order, &call_order::id, &call_order::participant, &call_order::quantity, &call_order::limit);
 
 /// participant_position (a clearing's outcome for one participant): participant (u64), bought,
 /// sold (i64 Wh), net payment (i64 micro-Token).
-template <>
-struct record_traits<participant_position>
-    : detail::record_fields<participant_position, &participant_position::participant, &participant_position::bought,
-                            &participant_position::sold, &participant_position::net_payment> {
-  static constexpr std::uint16_t tag = record_tags::participant_position;
-  static constexpr std::uint16_t version = 1;
-  static constexpr std::string_view name = "participant_position";
-};
+EVMARKET_FIELD_RECORD(participant_position, &participant_position::participant, &participant_position::bought,
+                      &participant_position::sold, &participant_position::net_payment);
 
 /// reservation: user, station (u64), period (i64 day, i32 slot), amount (i64 Wh).
-template <>
-struct record_traits<reservation> : detail::record_fields<reservation, &reservation::user, &reservation::station,
-                                                          &reservation::period, &reservation::amount> {
-  static constexpr std::uint16_t tag = record_tags::reservation;
-  static constexpr std::uint16_t version = 1;
-  static constexpr std::string_view name = "reservation";
-};
+EVMARKET_FIELD_RECORD(reservation, &reservation::user, &reservation::station, &reservation::period,
+                      &reservation::amount);
 
 /// charging_record: user, station (u64), period (i64 day, i32 slot), delivered (i64 Wh).
-template <>
-struct record_traits<charging_record>
-    : detail::record_fields<charging_record, &charging_record::user, &charging_record::station,
-                            &charging_record::period, &charging_record::delivered> {
-  static constexpr std::uint16_t tag = record_tags::charging_record;
-  static constexpr std::uint16_t version = 1;
-  static constexpr std::string_view name = "charging_record";
-};
+EVMARKET_FIELD_RECORD(charging_record, &charging_record::user, &charging_record::station, &charging_record::period,
+                      &charging_record::delivered);
 
 /// settled_reservation (the input of a credit update): the reservation and the charging record,
 /// each in its own envelope.
-template <>
-struct record_traits<settled_reservation>
-    : detail::record_fields<settled_reservation, &settled_reservation::booked, &settled_reservation::actual> {
-  static constexpr std::uint16_t tag = record_tags::settled_reservation;
-  static constexpr std::uint16_t version = 1;
-  static constexpr std::string_view name = "settled_reservation";
-};
+EVMARKET_FIELD_RECORD(settled_reservation, &settled_reservation::booked, &settled_reservation::actual);
 
 EVMARKET_END_NAMESPACE

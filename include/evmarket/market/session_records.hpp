@@ -133,33 +133,21 @@ struct credit_update {
   friend bool operator==(const credit_update&, const credit_update&) = default;
 };
 
-/// Declares the record_traits of a record that is nothing but its fields (format 1).
-#define EVMARKET_SESSION_RECORD(type, ...)                                \
-  template <>                                                             \
-  struct record_traits<type> : detail::record_fields<type, __VA_ARGS__> { \
-    static constexpr std::uint16_t tag = record_tags::type;               \
-    static constexpr std::uint16_t version = 1;                           \
-    static constexpr std::string_view name = #type;                       \
-  }
-
-EVMARKET_SESSION_RECORD(margin_broadcast, &margin_broadcast::delivery, &margin_broadcast::margin);
-EVMARKET_SESSION_RECORD(demand_submission, &demand_submission::delivery, &demand_submission::station,
-                        &demand_submission::demand, &demand_submission::deposit, &demand_submission::credit);
-EVMARKET_SESSION_RECORD(period_allocation, &period_allocation::delivery, &period_allocation::result);
-EVMARKET_SESSION_RECORD(order_submission, &order_submission::delivery, &order_submission::order_side,
-                        &order_submission::order);
-EVMARKET_SESSION_RECORD(period_trade, &period_trade::delivery, &period_trade::deal);
-EVMARKET_SESSION_RECORD(meter_reading, &meter_reading::delivery, &meter_reading::station, &meter_reading::metered);
-EVMARKET_SESSION_RECORD(settlement_line, &settlement_line::delivery, &settlement_line::station,
-                        &settlement_line::deposit, &settlement_line::fee, &settlement_line::penalty,
-                        &settlement_line::auction_payment, &settlement_line::unpaid, &settlement_line::withdrawn,
-                        &settlement_line::initial_quota, &settlement_line::final_quota, &settlement_line::metered,
-                        &settlement_line::over_consumption);
-EVMARKET_SESSION_RECORD(reservation_record, &reservation_record::number, &reservation_record::booked);
-EVMARKET_SESSION_RECORD(station_report, &station_report::delivery, &station_report::request);
-EVMARKET_SESSION_RECORD(credit_update, &credit_update::delivery, &credit_update::user,
-                        &credit_update::reservation_number, &credit_update::before, &credit_update::after);
-
-#undef EVMARKET_SESSION_RECORD
+EVMARKET_FIELD_RECORD(margin_broadcast, &margin_broadcast::delivery, &margin_broadcast::margin);
+EVMARKET_FIELD_RECORD(demand_submission, &demand_submission::delivery, &demand_submission::station,
+                      &demand_submission::demand, &demand_submission::deposit, &demand_submission::credit);
+EVMARKET_FIELD_RECORD(period_allocation, &period_allocation::delivery, &period_allocation::result);
+EVMARKET_FIELD_RECORD(order_submission, &order_submission::delivery, &order_submission::order_side,
+                      &order_submission::order);
+EVMARKET_FIELD_RECORD(period_trade, &period_trade::delivery, &period_trade::deal);
+EVMARKET_FIELD_RECORD(meter_reading, &meter_reading::delivery, &meter_reading::station, &meter_reading::metered);
+EVMARKET_FIELD_RECORD(settlement_line, &settlement_line::delivery, &settlement_line::station, &settlement_line::deposit,
+                      &settlement_line::fee, &settlement_line::penalty, &settlement_line::auction_payment,
+                      &settlement_line::unpaid, &settlement_line::withdrawn, &settlement_line::initial_quota,
+                      &settlement_line::final_quota, &settlement_line::metered, &settlement_line::over_consumption);
+EVMARKET_FIELD_RECORD(reservation_record, &reservation_record::number, &reservation_record::booked);
+EVMARKET_FIELD_RECORD(station_report, &station_report::delivery, &station_report::request);
+EVMARKET_FIELD_RECORD(credit_update, &credit_update::delivery, &credit_update::user, &credit_update::reservation_number,
+                      &credit_update::before, &credit_update::after);
 
 EVMARKET_END_NAMESPACE
