@@ -27,9 +27,12 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <concepts>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 EVMARKET_BEGIN_NAMESPACE
@@ -64,39 +67,82 @@ struct assignment_nucleolus_result {
 
 namespace detail {
 
-// The gains as integers over one common denominator (the lcm of the exact gains' denominators).
+// The gains as integers over one common denominator (the lcm of the exact gains' denominators),
+// also as wide_int when every one fits (the usual case), so the hot loops need no conversion.
 struct scaled_gains {
   std::size_t buyers = 0, sellers = 0;
   std::vector<big_int> gain;  // buyers x sellers, row-major, max(gain, 0) * denominator
+  std::vector<wide_int> wide;  // the same, when every entry fits a wide_int (else empty)
   big_int denominator = 1;
 
   [[nodiscard]] const big_int& at(std::size_t i, std::size_t j) const { return gain[i * sellers + j]; }
+  template <class Int>
+  [[nodiscard]] Int as(std::size_t i, std::size_t j) const {
+    if constexpr (std::same_as<Int, wide_int>) {
+      if (wide.empty()) throw scaled_overflow{};
+      return wide[i * sellers + j];
+    } else {
+      return gain[i * sellers + j];
+    }
+  }
 };
+
+// A double is m 2^e exactly with an odd 53-bit m: the common denominator of doubles is a power
+// of two, found without rational arithmetic.
+inline void scale_binary(const std::vector<double>& values, scaled_gains& out) {
+  std::vector<std::pair<std::int64_t, int>> parts(values.size());
+  int shift = 0;  // the common denominator is 2^shift
+  for (std::size_t e = 0; e < values.size(); ++e) {
+    if (values[e] == 0) continue;
+    int exponent = 0;
+    const double fraction = std::frexp(values[e], &exponent);
+    auto mantissa = static_cast<std::int64_t>(std::ldexp(fraction, 53));
+    exponent -= 53;
+    const int zeros = std::countr_zero(static_cast<std::uint64_t>(mantissa));
+    parts[e] = {mantissa >> zeros, exponent + zeros};
+    shift = std::max(shift, -(exponent + zeros));
+  }
+  out.denominator = big_int(1) << shift;
+  out.gain.reserve(values.size());
+  for (const auto& [mantissa, exponent] : parts) out.gain.push_back(big_int(mantissa) << (exponent + shift));
+}
+
+inline void scale_rational(const std::vector<exact_rational>& values, scaled_gains& out) {
+  for (const auto& g : values) {
+    const big_int& d = boost::multiprecision::denominator(g);
+    if (d != 1) out.denominator = lcm_of(out.denominator, d);
+  }
+  out.gain.reserve(values.size());
+  for (const auto& g : values)
+    out.gain.push_back(boost::multiprecision::numerator(g) * (out.denominator / boost::multiprecision::denominator(g)));
+}
 
 template <GameValue Value>
 scaled_gains scale_gains(const assignment_game<Value>& game) {
   scaled_gains out;
   out.buyers = game.buyers();
   out.sellers = game.sellers();
-  std::vector<exact_rational> exact;
-  exact.reserve(out.buyers * out.sellers);
+  std::vector<Value> values;
+  values.reserve(out.buyers * out.sellers);
   for (std::size_t i = 0; i < out.buyers; ++i)
-    for (std::size_t j = 0; j < out.sellers; ++j) {
-      exact.emplace_back(game.pair_value(i, j));
-      const big_int& d = boost::multiprecision::denominator(exact.back());
-      if (d != 1) out.denominator = lcm_of(out.denominator, d);
-    }
-  out.gain.reserve(exact.size());
-  for (const auto& g : exact)
-    out.gain.push_back(boost::multiprecision::numerator(g) * (out.denominator / boost::multiprecision::denominator(g)));
+    for (std::size_t j = 0; j < out.sellers; ++j) values.push_back(game.pair_value(i, j));
+  if constexpr (std::same_as<Value, double>) scale_binary(values, out);
+  else scale_rational(values, out);
+  try {
+    out.wide.reserve(out.gain.size());
+    for (const auto& g : out.gain) out.wide.push_back(from_big(g, wide_int(0)));
+  } catch (const scaled_overflow&) {
+    out.wide.clear();
+  }
   return out;
 }
 
-// A maximum-weight matching. Exact when the scaled gains fit comfortably in int64 (the solver is
-// then exact); otherwise found in doubles and proven (or refuted) exactly by the first stage.
+// A maximum-weight matching. Exact when the scaled gains fit in int64 with room for any sum of
+// min(m, k) of them (the solver is then exact); otherwise found in doubles and proven (or
+// refuted) exactly by the first stage of the nucleolus.
 inline std::vector<std::size_t> best_matching(const scaled_gains& g) {
   const std::size_t m = g.buyers, k = g.sellers;
-  const big_int limit = big_int(1) << 40;
+  const big_int limit = (big_int(1) << 62) / (m + k + 2);
   const bool small = std::all_of(g.gain.begin(), g.gain.end(), [&](const big_int& v) { return v < limit; });
   std::vector<std::ptrdiff_t> column_of_row;
   if (small) {
@@ -179,7 +225,7 @@ scaled_digraph<Int> essential_arcs(const scaled_gains& g, const pair_nodes& node
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t j = 0; j < g.sellers; ++j) {
       if (g.at(i, j) <= 0) continue;
-      const Int c = sub(sub(mul(from_big(g.at(i, j), Int(0)), gain_scale), payoff_base[i]), payoff_base[m + j]);
+      const Int c = sub(sub(mul(g.as<Int>(i, j), gain_scale), payoff_base[i]), payoff_base[m + j]);
       add_arc(graph, nodes.node_of[i], nodes.node_of[m + j], c, constant);
     }
   return graph;
@@ -191,7 +237,7 @@ lexicographic_potentials<Int> nucleolus_potentials(const scaled_gains& g, const 
   const std::size_t m = g.buyers;
   auto base = [&](std::size_t player) {
     const std::size_t node = nodes.node_of[player];
-    return player >= m && node != 0 ? from_big(g.at(nodes.buyer[node - 1], nodes.seller[node - 1]), Int(0)) : Int(0);
+    return player >= m && node != 0 ? g.as<Int>(nodes.buyer[node - 1], nodes.seller[node - 1]) : Int(0);
   };
   scaled_digraph<Int> graph = essential_arcs(g, nodes, Int(1), base, constant);
   return potential_stages<Int>(std::move(graph), from_big(g.denominator, Int(0))).run();
@@ -233,7 +279,7 @@ kohlberg_certificate certify_on(const scaled_gains& g, const pair_nodes& nodes, 
   verdict.max_excess = exact_rational(to_big(largest), denominator);
   for (std::size_t p = 0; p < nodes.buyer.size(); ++p)
     if (add(scaled_x[nodes.buyer[p]], scaled_x[g.buyers + nodes.seller[p]]) !=
-        mul(from_big(g.at(nodes.buyer[p], nodes.seller[p]), Int(0)), gain_scale)) {
+        mul(g.as<Int>(nodes.buyer[p], nodes.seller[p]), gain_scale)) {
       verdict.reason = "a matched pair is not paid exactly its gain: the allocation is not efficient";
       return verdict;
     }
@@ -252,6 +298,20 @@ kohlberg_certificate certify_on(const scaled_gains& g, const pair_nodes& nodes, 
   }
   verdict.holds = true;
   return verdict;
+}
+
+inline kohlberg_certificate certify_assignment(const scaled_gains& g, std::span<const exact_rational> allocation,
+                                               std::span<const std::size_t> matching) {
+  std::vector<std::size_t> match(matching.begin(), matching.end());
+  for (std::size_t i = 0; i < match.size(); ++i)
+    if (match[i] != assignment_nucleolus_result::unmatched && g.at(i, match[i]) <= 0)
+      match[i] = assignment_nucleolus_result::unmatched;  // a zero-gain pair is its two singletons
+  const pair_nodes nodes = number_pairs(g, match);
+  try {
+    return certify_on<wide_int>(g, nodes, allocation);
+  } catch (const scaled_overflow&) {
+    return certify_on<big_int>(g, nodes, allocation);
+  }
 }
 
 }  // namespace detail
@@ -273,17 +333,7 @@ template <GameValue Value>
                     matching[i], "must name a seller not matched to another buyer");
     seller_used[matching[i]] = 1;
   }
-  const detail::scaled_gains g = detail::scale_gains(game);
-  std::vector<std::size_t> match(matching.begin(), matching.end());
-  for (std::size_t i = 0; i < match.size(); ++i)
-    if (match[i] != assignment_nucleolus_result::unmatched && g.at(i, match[i]) <= 0)
-      match[i] = assignment_nucleolus_result::unmatched;  // a zero-gain pair is the two singletons
-  const detail::pair_nodes nodes = detail::number_pairs(g, match);
-  try {
-    return detail::certify_on<detail::wide_int>(g, nodes, allocation);
-  } catch (const detail::scaled_overflow&) {
-    return detail::certify_on<detail::big_int>(g, nodes, allocation);
-  }
+  return detail::certify_assignment(detail::scale_gains(game), allocation, matching);
 }
 
 /// The nucleolus of an assignment game (paper 004's pricing), exact and without an LP solver.
@@ -316,8 +366,8 @@ template <GameValue Value>
   result.allocation.reserve(result.exact_allocation.size());
   for (const auto& xi : result.exact_allocation) result.allocation.push_back(static_cast<double>(xi));
   if (options.certify)
-    result.certificate = assignment_kohlberg_check(game, std::span<const exact_rational>(result.exact_allocation),
-                                                   std::span<const std::size_t>(result.matching));
+    result.certificate = detail::certify_assignment(g, std::span<const exact_rational>(result.exact_allocation),
+                                                    std::span<const std::size_t>(result.matching));
   return result;
 }
 

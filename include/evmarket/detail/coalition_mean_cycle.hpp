@@ -70,7 +70,7 @@ private:
     int bits = 0;
     for (std::size_t arc = 0; arc < weight_->size(); ++arc)
       if ((*present_)[arc]) bits = std::max(bits, magnitude_bits((*weight_)[arc]));
-    const int node_bits = std::bit_width(k_);
+    const int node_bits = static_cast<int>(std::bit_width(k_));
     if constexpr (std::same_as<Int, wide_int>)
       if (bits + 2 * node_bits + 2 > wide_limit_bits) throw scaled_overflow{};
   }

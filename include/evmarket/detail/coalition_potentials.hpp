@@ -25,7 +25,10 @@
 #include <boost/multiprecision/cpp_int.hpp>
 
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 EVMARKET_BEGIN_NAMESPACE
@@ -57,6 +60,7 @@ public:
     for (std::size_t v = 0; v < n_; ++v) label_[v] = v;
     groups_ = n_;
     reduced_bits_ = magnitude_bits(denominator_);
+    measure_weights();
   }
 
   lexicographic_potentials<Int> run() {
@@ -84,13 +88,19 @@ private:
   // of its end nodes, and only the heaviest of parallel arcs (it alone can be the largest).
   void contract() {
     const std::size_t k = groups_;
+    // w = weight + offset(q) - offset(p) in plain arithmetic: the sizes are checked first.
+    if constexpr (std::same_as<Int, wide_int>) {
+      int bits = weight_bits_;
+      for (const auto& o : offset_) bits = std::max(bits, magnitude_bits(o));
+      if (bits + 2 > wide_limit_bits) throw scaled_overflow{};
+    }
     weight_.assign(k * k, Int(0));
     present_.assign(k * k, 0);
     for (std::size_t p = 0; p < n_; ++p)
       for (std::size_t q = 0; q < n_; ++q) {
         const std::size_t arc = p * n_ + q;
         if (!graph_.present[arc] || label_[p] == label_[q]) continue;
-        Int w = add(graph_.weight[arc], sub(offset_[q], offset_[p]));
+        Int w = graph_.weight[arc] + offset_[q] - offset_[p];
         const std::size_t into = label_[p] * k + label_[q];
         if (!present_[into] || w > weight_[into]) {
           weight_[into] = std::move(w);
@@ -104,6 +114,7 @@ private:
       if (graph_.present[arc]) graph_.weight[arc] = mul(graph_.weight[arc], factor);
     for (auto& o : offset_) o = mul(o, factor);
     denominator_ = mul(denominator_, factor);
+    weight_bits_ += magnitude_bits(factor);
   }
 
   // Each critical component becomes one group; its nodes' potentials are fixed relative to a
@@ -153,6 +164,13 @@ private:
       denominator_ /= g;
     }
     reduced_bits_ = magnitude_bits(denominator_);
+    measure_weights();
+  }
+
+  void measure_weights() {
+    weight_bits_ = 0;
+    for (std::size_t arc = 0; arc < graph_.weight.size(); ++arc)
+      if (graph_.present[arc]) weight_bits_ = std::max(weight_bits_, magnitude_bits(graph_.weight[arc]));
   }
 
   scaled_digraph<Int> graph_;
@@ -162,65 +180,71 @@ private:
   Int denominator_;
   std::size_t groups_ = 0;
   int reduced_bits_ = 0;
+  int weight_bits_ = 0;  // an upper bound on the bits of every stored weight
   std::vector<Int> weight_;
   std::vector<char> present_;
   max_mean_cycle<Int> solver_;
   std::vector<boost::multiprecision::cpp_rational> levels_;
 };
 
-/// Kohlberg's criterion on a digraph of excesses (integers over a common denominator): true when
-/// every arc (p, q) lies on a cycle of arcs with excess >= its own and the graph is strongly
-/// connected. `levels` receives the number of distinct excesses down to the one at which the
-/// arcs first connect every node (the levels that determine the potentials).
-template <class Int>
-bool every_arc_on_a_heavier_cycle(const scaled_digraph<Int>& excess, std::size_t& levels) {
-  const std::size_t n = excess.nodes;
-  // widest[s * n + t]: the largest, over paths from s to t, of the smallest excess on the path.
-  std::vector<Int> widest(n * n, Int(0));
-  std::vector<char> reached(n * n, 0), done(n);
+// widest[s * n + t]: the largest, over paths from s to t, of the smallest rank on the path
+// (-1 when t is unreachable). Dijkstra's order on a dense graph; ranks are small integers so the
+// relaxation of a row is branch-free. Relaxing nodes already done is harmless: they hold the
+// best value any later node could offer.
+inline std::vector<std::int32_t> widest_paths(std::size_t n, const std::vector<std::int32_t>& rank) {
+  std::vector<std::int32_t> widest(n * n, -1);
+  std::vector<char> done(n);
   for (std::size_t s = 0; s < n; ++s) {
-    Int* best = &widest[s * n];
-    char* has = &reached[s * n];
+    std::int32_t* best = &widest[s * n];
     std::fill(done.begin(), done.end(), char{0});
     done[s] = 1;
     std::size_t u = s;
+    std::int32_t through = std::numeric_limits<std::int32_t>::max();
     for (;;) {
-      for (std::size_t t = 0; t < n; ++t) {
-        if (done[t] || !excess.present[u * n + t]) continue;
-        const Int& e = excess.weight[u * n + t];
-        const Int& through = (u == s || e < best[u]) ? e : best[u];
-        if (!has[t] || through > best[t]) {
-          best[t] = through;
-          has[t] = 1;
-        }
-      }
+      const std::int32_t* row = &rank[u * n];
+      for (std::size_t t = 0; t < n; ++t) best[t] = std::max(best[t], std::min(through, row[t]));
       std::size_t pick = n;
       for (std::size_t t = 0; t < n; ++t)
-        if (!done[t] && has[t] && (pick == n || best[t] > best[pick])) pick = t;
+        if (!done[t] && best[t] >= 0 && (pick == n || best[t] > best[pick])) pick = t;
       if (pick == n) break;
       done[pick] = 1;
       u = pick;
+      through = best[pick];
     }
   }
-  bool first = true;
-  Int connect_at(0);  // the smallest widest-path value: below it every node reaches every other
+  return widest;
+}
+
+/// Kohlberg's criterion on a digraph of excesses (integers over a common denominator): true when
+/// every arc (p, q) lies on a cycle of arcs with excess >= its own and the graph is strongly
+/// connected. `levels` receives the number of distinct excesses (counting the constant level 0)
+/// down to the one at which the arcs first connect every node: the levels that determine pi.
+template <class Int>
+bool every_arc_on_a_heavier_cycle(const scaled_digraph<Int>& excess, std::size_t& levels) {
+  const std::size_t n = excess.nodes;
+  // Only the order of the excesses matters: replace each by its rank among the distinct values.
+  std::vector<Int> values{Int(0)};
+  for (std::size_t arc = 0; arc < n * n; ++arc)
+    if (excess.present[arc]) values.push_back(excess.weight[arc]);
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  std::vector<std::int32_t> rank(n * n, -1);
+  for (std::size_t arc = 0; arc < n * n; ++arc)
+    if (excess.present[arc])
+      rank[arc] = static_cast<std::int32_t>(std::lower_bound(values.begin(), values.end(), excess.weight[arc]) - values.begin());
+  const std::vector<std::int32_t> widest = widest_paths(n, rank);
+  std::int32_t connect_at = static_cast<std::int32_t>(values.size());
   for (std::size_t s = 0; s < n; ++s)
     for (std::size_t t = 0; t < n; ++t) {
       if (s == t) continue;
-      if (!reached[s * n + t]) return false;
-      if (first || widest[s * n + t] < connect_at) connect_at = widest[s * n + t];
-      first = false;
+      if (widest[s * n + t] < 0) return false;
+      connect_at = std::min(connect_at, widest[s * n + t]);
     }
-  std::vector<Int> distinct{Int(0)};
   for (std::size_t p = 0; p < n; ++p)
-    for (std::size_t q = 0; q < n; ++q) {
-      if (p == q || !excess.present[p * n + q]) continue;
-      const Int& e = excess.weight[p * n + q];
-      if (e > widest[q * n + p]) return false;
-      if (!(e < connect_at)) distinct.push_back(e);
-    }
-  std::sort(distinct.begin(), distinct.end());
-  levels = static_cast<std::size_t>(std::unique(distinct.begin(), distinct.end()) - distinct.begin());
+    for (std::size_t q = 0; q < n; ++q)
+      if (rank[p * n + q] > widest[q * n + p]) return false;
+  const auto zero = static_cast<std::int32_t>(std::lower_bound(values.begin(), values.end(), Int(0)) - values.begin());
+  levels = values.size() - static_cast<std::size_t>(std::min(connect_at, zero));
   return true;
 }
 
