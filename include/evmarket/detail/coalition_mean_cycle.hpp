@@ -137,6 +137,9 @@ private:
 
   // First improvement: move to a successor that reaches a cycle of larger mean.
   bool improve_mean() {
+    bool uniform = true;  // one mean everywhere (the usual case after a few rounds): nothing to gain
+    for (std::size_t a = 1; a < k_ && uniform; ++a) uniform = num_[a] == num_[0] && den_[a] == den_[0];
+    if (uniform) return false;
     bool changed = false;
     for (std::size_t a = 0; a < k_; ++a) {
       std::size_t best = successor_[a];
