@@ -6,30 +6,11 @@
 // certificate stops the benchmark with an error.
 #include <evmarket/coalition/assignment_nucleolus.hpp>
 
+#include "assignment_markets.hpp"
+
 #include <benchmark/benchmark.h>
 
-#include <random>
-#include <vector>
-
 namespace {
-
-evmarket::assignment_game<double> integer_market(std::size_t size, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> gain(0, 100);
-  std::vector<std::vector<double>> gains(size, std::vector<double>(size));
-  for (auto& row : gains)
-    for (auto& g : row) g = gain(rng);
-  return evmarket::assignment_game<double>(std::move(gains));
-}
-
-evmarket::assignment_game<double> real_market(std::size_t size, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> gain(0.0, 1.0);
-  std::vector<std::vector<double>> gains(size, std::vector<double>(size));
-  for (auto& row : gains)
-    for (auto& g : row) g = gain(rng);
-  return evmarket::assignment_game<double>(std::move(gains));
-}
 
 void run_certified(benchmark::State& state, const evmarket::assignment_game<double>& game, bool certify) {
   evmarket::assignment_nucleolus_result last;
@@ -44,23 +25,23 @@ void run_certified(benchmark::State& state, const evmarket::assignment_game<doub
   state.counters["stages"] = static_cast<double>(last.stages());
 }
 
-// Same seeds as BM_nucleolus_assignment_game in bench/lp/nucleolus_bench.cpp: the same markets.
+// The markets of BM_nucleolus_assignment_game in bench/lp/nucleolus_bench.cpp.
 void BM_assignment_nucleolus_integer(benchmark::State& state) {
   const auto size = static_cast<std::size_t>(state.range(0));
-  run_certified(state, integer_market(size, 7 + size), true);
+  run_certified(state, evmarket_bench::integer_market(size), true);
 }
 BENCHMARK(BM_assignment_nucleolus_integer)->Arg(50)->Arg(100)->Arg(300)->Unit(benchmark::kMillisecond);
 
 void BM_assignment_nucleolus_real(benchmark::State& state) {
   const auto size = static_cast<std::size_t>(state.range(0));
-  run_certified(state, real_market(size, 11 + size), true);
+  run_certified(state, evmarket_bench::real_market(size), true);
 }
 BENCHMARK(BM_assignment_nucleolus_real)->Arg(100)->Arg(300)->Unit(benchmark::kMillisecond);
 
 // The computation alone, without the certificate.
 void BM_assignment_nucleolus_uncertified(benchmark::State& state) {
   const auto size = static_cast<std::size_t>(state.range(0));
-  run_certified(state, integer_market(size, 7 + size), false);
+  run_certified(state, evmarket_bench::integer_market(size), false);
 }
 BENCHMARK(BM_assignment_nucleolus_uncertified)->Arg(100)->Arg(300)->Unit(benchmark::kMillisecond);
 

@@ -5,26 +5,16 @@
 //   build/release/bench/lp/assignment_nucleolus_compare_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 #include <evmarket/lp.hpp>
 
+#include "../assignment_markets.hpp"
+
 #include <benchmark/benchmark.h>
 
-#include <random>
-#include <vector>
-
 namespace {
-
-evmarket::assignment_game<double> random_assignment(std::size_t size, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> gain(0, 100);
-  std::vector<std::vector<double>> gains(size, std::vector<double>(size));
-  for (auto& row : gains)
-    for (auto& g : row) g = gain(rng);
-  return evmarket::assignment_game<double>(std::move(gains));
-}
 
 template <class Solve>
 void run(benchmark::State& state, Solve solve) {
   const auto size = static_cast<std::size_t>(state.range(0));
-  const auto game = random_assignment(size, 7 + size);
+  const auto game = evmarket_bench::integer_market(size);
   const auto reference = evmarket::assignment_nucleolus(game);
   for (auto _ : state) {
     const auto result = solve(game);

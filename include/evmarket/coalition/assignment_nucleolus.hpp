@@ -139,7 +139,7 @@ scaled_gains scale_gains(const assignment_game<Value>& game) {
 
 // A maximum-weight matching. Exact when the scaled gains fit in int64 with room for any sum of
 // min(m, k) of them (the solver is then exact); otherwise found in doubles and proven (or
-// refuted) exactly by the first stage of the nucleolus.
+// refuted, then redone by exact_matching) by the first stage of the nucleolus.
 inline std::vector<std::size_t> best_matching(const scaled_gains& g) {
   const std::size_t m = g.buyers, k = g.sellers;
   const big_int limit = (big_int(1) << 62) / (m + k + 2);
@@ -166,6 +166,64 @@ inline std::vector<std::size_t> best_matching(const scaled_gains& g) {
   }
   return match;
 }
+
+// A maximum-weight matching in exact arithmetic (shortest augmenting paths with potentials, the
+// shorter side as rows, cost -gain); the fallback when the floating-point one proved not optimal.
+inline std::vector<std::size_t> exact_matching(const scaled_gains& g) {
+  const bool flip = g.buyers > g.sellers;
+  const std::size_t rows = flip ? g.sellers : g.buyers, cols = flip ? g.buyers : g.sellers;
+  auto cost = [&](std::size_t r, std::size_t c) -> big_int { return -(flip ? g.at(c, r) : g.at(r, c)); };
+  // 1-based potentials and the row of each column; column 0 is the root of each search.
+  std::vector<big_int> u(rows + 1), v(cols + 1), slack(cols + 1);
+  std::vector<std::size_t> row_of(cols + 1, 0), via(cols + 1, 0);
+  std::vector<char> used(cols + 1);
+  for (std::size_t i = 1; i <= rows; ++i) {
+    row_of[0] = i;
+    std::size_t j0 = 0;
+    std::fill(used.begin(), used.end(), char{0});
+    std::vector<char> reached(cols + 1, 0);
+    do {
+      used[j0] = 1;
+      const std::size_t i0 = row_of[j0];
+      std::size_t j1 = 0;
+      for (std::size_t j = 1; j <= cols; ++j) {
+        if (used[j]) continue;
+        big_int reduced = cost(i0 - 1, j - 1) - u[i0] - v[j];
+        if (!reached[j] || reduced < slack[j]) {
+          slack[j] = std::move(reduced);
+          via[j] = j0;
+          reached[j] = 1;
+        }
+        if (j1 == 0 || slack[j] < slack[j1]) j1 = j;
+      }
+      const big_int delta = slack[j1];
+      for (std::size_t j = 0; j <= cols; ++j) {
+        if (used[j]) {
+          u[row_of[j]] += delta;
+          v[j] -= delta;
+        } else {
+          slack[j] -= delta;
+        }
+      }
+      j0 = j1;
+    } while (row_of[j0] != 0);
+    for (std::size_t j1 = 0; j0 != 0; j0 = j1) {
+      j1 = via[j0];
+      row_of[j0] = row_of[j1];
+    }
+  }
+  std::vector<std::size_t> match(g.buyers, assignment_nucleolus_result::unmatched);
+  for (std::size_t j = 1; j <= cols; ++j) {
+    if (row_of[j] == 0) continue;
+    const std::size_t buyer = flip ? j - 1 : row_of[j] - 1, seller = flip ? row_of[j] - 1 : j - 1;
+    if (g.at(buyer, seller) > 0) match[buyer] = seller;
+  }
+  return match;
+}
+
+// Signals that the matching is not optimal in exact arithmetic (a floating-point one can be off
+// by a rounding); the computation is redone on an exact matching.
+struct matching_not_optimal {};
 
 // The core's description by the matched pairs: node 0 is "unmatched", node p + 1 is the p-th
 // matched pair; node_of[player] is the node whose potential moves that player's payoff.
@@ -337,31 +395,39 @@ template <GameValue Value>
 }
 
 /// The nucleolus of an assignment game (paper 004's pricing), exact and without an LP solver.
-/// Gains of zero or below make a pair inessential (it gains nothing by trading). Throws
-/// solver_failure only when gains spanning more than 2^40 of their common denominator defeat the
-/// floating-point matching and the exact check finds it not optimal.
+/// Gains of zero or below make a pair inessential (it gains nothing by trading).
 template <GameValue Value>
 [[nodiscard]] assignment_nucleolus_result assignment_nucleolus(const assignment_game<Value>& game,
                                                                const assignment_nucleolus_options& options = {}) {
   const detail::scaled_gains g = detail::scale_gains(game);
   assignment_nucleolus_result result;
-  result.matching = detail::best_matching(g);
-  const detail::pair_nodes nodes = detail::number_pairs(g, result.matching);
   const auto finish = [&](auto tag) {
     using Int = decltype(tag);
+    const detail::pair_nodes nodes = detail::number_pairs(g, result.matching);
     Int constant(0);
     const detail::lexicographic_potentials<Int> pi = detail::nucleolus_potentials<Int>(g, nodes, constant);
-    if (constant > Int(0) || (!pi.levels.empty() && pi.levels.front() > 0))
-      throw solver_failure("assignment_nucleolus: the matching found in floating point is not optimal in exact "
-                           "arithmetic (the gains span too wide a range); scale the gains down");
+    // A positive excess at the first stage means the core is missed: the matching is not optimal.
+    if (constant > Int(0) || (!pi.levels.empty() && pi.levels.front() > 0)) throw detail::matching_not_optimal{};
     result.exact_allocation = detail::allocation_of(g, nodes, pi);
-    for (const auto& level : pi.levels) result.levels.emplace_back(level);
+    result.levels.assign(pi.levels.begin(), pi.levels.end());
   };
+  const auto finish_exactly = [&]() {
+    try {
+      finish(detail::wide_int(0));
+    } catch (const detail::scaled_overflow&) {
+      finish(detail::big_int(0));
+    }
+  };
+  result.matching = detail::best_matching(g);
   try {
-    finish(detail::wide_int(0));
-  } catch (const detail::scaled_overflow&) {
-    result.levels.clear();
-    finish(detail::big_int(0));
+    finish_exactly();
+  } catch (const detail::matching_not_optimal&) {
+    result.matching = detail::exact_matching(g);
+    try {
+      finish_exactly();
+    } catch (const detail::matching_not_optimal&) {  // unreachable: an optimal matching meets the core
+      throw solver_failure("assignment_nucleolus: the exact matching was not optimal (a defect)");
+    }
   }
   result.allocation.reserve(result.exact_allocation.size());
   for (const auto& xi : result.exact_allocation) result.allocation.push_back(static_cast<double>(xi));
