@@ -11,7 +11,9 @@
 /// pi(0) = 0 standing for "unmatched" (Solymosi and Raghavan 1994 work on the same description of
 /// the core). The nucleolus is the lexicographic minimiser of those excesses, computed by
 /// successive maximum cycle means with contraction (detail/coalition_potentials.hpp): at most
-/// min(m, k) stages, each a policy iteration on a graph of at most min(m, k) + 1 nodes.
+/// min(m, k) stages, each a policy iteration (Howard) on a graph of at most min(m, k) + 1 nodes
+/// and O(min(m, k)^2) per round. Howard's method has no polynomial bound on its rounds in theory;
+/// on random markets it takes about six per stage, warm-started from the previous stage.
 ///
 /// Everything is exact: gains (doubles read as the binary fractions they are, or rationals) are
 /// scaled to integers by one common denominator and kept in checked 128-bit integers, or in
