@@ -14,6 +14,7 @@ set(_components allocation auction credit curve matching coalition coordination)
 # detail/<prefix>_*.hpp: which area each prefix serves.
 set(_detail_area_checked core)
 set(_detail_area_largest core)
+set(_detail_area_scaled core)
 set(_detail_area_ledger ledger)
 set(_detail_area_call auction)
 set(_detail_area_order auction)

@@ -211,8 +211,11 @@ struct reference_book {
       std::int64_t p = r.limit;
       if (midpoint && !market) p = (r.limit + in.limit) / 2;
       const bool buying = in.order_side == side::buy;
+      // The reference computes the amount by hand: price x energy to the nearest micro-Token, halves to even.
+      const std::int64_t product = p * q, whole = product / 1000, rest = product % 1000;
+      const money amount = micro_tokens(rest > 500 || (rest == 500 && whole % 2 == 1) ? whole + 1 : whole);
       trades.push_back({oid(buying ? in.id : r.id), oid(buying ? r.id : in.id), who(buying ? in.owner : r.owner),
-                        who(buying ? r.owner : in.owner), wh(q), px(p), px(p)});
+                        who(buying ? r.owner : in.owner), wh(q), px(p), px(p), amount, amount});
       in.open -= q;
       in.filled += q;
       r.open -= q;

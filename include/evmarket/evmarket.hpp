@@ -49,6 +49,7 @@
 
 #include <evmarket/coalition/game.hpp>
 #include <evmarket/coalition/kohlberg.hpp>
+#include <evmarket/coalition/assignment_nucleolus.hpp>
 
 #include <evmarket/coordination/bid_curve.hpp>
 #include <evmarket/coordination/dual_price.hpp>
