@@ -100,6 +100,12 @@ void validate_weights(const weight_matrix_ref<Scalar>& weights, const bool* mask
                                                           : -std::numeric_limits<double>::infinity();
     for (Eigen::Index i = 0; i < weights.rows(); ++i) {
       const Scalar* row = weights.data() + i * weights.outerStride();
+      // Vectorised test of the whole row first (a finite sum rules out NaN and infinities); only
+      // a row that fails it, e.g. one with forbidden pairs, is examined entry by entry.
+      const Eigen::Map<const Eigen::Array<Scalar, Eigen::Dynamic, 1>> entries(row, weights.cols());
+      if (weights.cols() > 0 && std::isfinite(static_cast<double>(entries.sum())) &&
+          static_cast<double>(entries.abs().maxCoeff()) <= matching_magnitude_limit)
+        continue;
       for (Eigen::Index j = 0; j < weights.cols(); ++j) {
         const auto w = static_cast<double>(row[j]);
         if (std::fabs(w) <= matching_magnitude_limit || w == forbidden) continue;
