@@ -150,51 +150,134 @@ class jonker_volgenant {
     return true;
   }
 
+  // Column reduction: v[j] = min_i c(i, j) with u = 0, then a matching on the tight pairs
+  // (c(i, j) == v[j]) and the reduction transfer. With ties a column has many cheapest rows;
+  // up to tied_slots of them are kept, sampled evenly over the rows, so that the rows the first
+  // pass leaves free are still reachable from some column.
+  static constexpr std::uint32_t tied_slots = 8;
+
   bool column_reduction() {
-    auto& x = ws_.x;
-    auto& y = ws_.y;
-    auto& v = ws_.v;
     const auto n = static_cast<std::size_t>(cols_);
     ws_.column_min.assign(n, infinity);
-    ws_.argmin.assign(n, -1);
+    ws_.candidate_row.resize(n * tied_slots);
+    ws_.eligible.assign(n, 0);  // rows tied at the minimum so far, per column
     work* const column_min = ws_.column_min.data();
-    std::ptrdiff_t* const argmin = ws_.argmin.data();
+    std::ptrdiff_t* const tied = ws_.candidate_row.data();
+    std::uint32_t* const ties = ws_.eligible.data();
     for (std::ptrdiff_t i = 0; i < rows_; ++i) {  // row by row, so the matrix is read in order
       const Scalar* r = row(i);
       const bool* m = mask_row(i);
       for (std::size_t j = 0; j < n; ++j) {
         const work c = cost(r[j]);
-        if (allowed(m, static_cast<std::ptrdiff_t>(j)) && c < column_min[j]) {
+        if (!allowed(m, static_cast<std::ptrdiff_t>(j)) || !(c <= column_min[j]) || !finite(c)) continue;
+        if (c < column_min[j]) {
           column_min[j] = c;
-          argmin[j] = i;
+          ties[j] = 0;
         }
+        record_tie(tied + j * tied_slots, ties[j]++, i, j);
       }
     }
-    auto& matches = ws_.matches;
-    matches.assign(static_cast<std::size_t>(rows_), 0);
+    for (std::size_t j = 0; j < n; ++j) {
+      if (ties[j] == 0) return false;  // a column no row may take
+      ws_.v[j] = column_min[j];
+    }
+    match_tied_rows();
+    reduction_transfer();
+    return true;
+  }
+
+  // Keeps the t-th row tied at a column's minimum with probability tied_slots / (t + 1), the
+  // choice made by a fixed hash (reservoir sampling without a random source).
+  static void record_tie(std::ptrdiff_t* slots, std::uint32_t t, std::ptrdiff_t i, std::size_t j) {
+    if (t < tied_slots) {
+      slots[t] = i;
+      return;
+    }
+    const std::uint64_t h = (static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ULL) ^ (j * 0xC2B2AE3D27D4EB4FULL);
+    const std::uint64_t pick = (h >> 17) % (static_cast<std::uint64_t>(t) + 1);
+    if (pick < tied_slots) slots[pick] = i;
+  }
+
+  // A maximal matching on the kept tight pairs, then short augmenting paths over them from each
+  // column left free (a bounded depth-first search): the tight pairs are a sparse graph, so this
+  // settles most ties without scanning a row. What it leaves is handled exactly further on.
+  void match_tied_rows() {
+    auto& x = ws_.x;
+    auto& y = ws_.y;
+    const auto n = static_cast<std::size_t>(cols_);
+    const std::ptrdiff_t* const tied = ws_.candidate_row.data();
+    const auto kept = [&](std::size_t j) { return std::min<std::uint32_t>(ws_.eligible[j], tied_slots); };
     for (std::size_t j = n; j-- > 0;) {
-      if (argmin[j] < 0) return false;  // a column no row may take
-      const auto i = static_cast<std::size_t>(argmin[j]);
-      v[j] = column_min[j];
-      if (++matches[i] == 1) {
+      for (std::uint32_t k = 0; k < kept(j); ++k) {
+        const auto i = static_cast<std::size_t>(tied[j * tied_slots + k]);
+        if (x[i] >= 0) continue;
         x[i] = static_cast<std::ptrdiff_t>(j);
-        y[j] = argmin[j];
-      } else if (v[j] < v[static_cast<std::size_t>(x[i])]) {
-        y[static_cast<std::size_t>(x[i])] = -1;
-        x[i] = static_cast<std::ptrdiff_t>(j);
-        y[j] = argmin[j];
+        y[j] = tied[j * tied_slots + k];
+        break;
       }
     }
-    // Reduction transfer: a row that won exactly one column hands that column's slack to the
-    // others, so the column's potential reflects the row's second choice.
+    // Depth-first search from each free column through (column -> tied row -> its column) to a
+    // free row (Kuhn's algorithm). Columns seen by a failed search cannot reach a free row until
+    // the matching changes, so the stamp in `visited` (ws_.pred, reused) moves on only after a
+    // success; the budget bounds the rest.
+    auto& visited = ws_.pred;
+    std::fill(visited.begin(), visited.end(), -1);
+    auto& stack = ws_.open;  // columns on the current path
+    std::vector<std::uint32_t>& next = ws_.candidate_count;  // next slot to try, per column
+    next.assign(n, 0);
+    std::size_t budget = 64 * n * tied_slots + 64;
+    std::ptrdiff_t stamp = 0;
+    for (std::size_t j0 = 0; j0 < n && budget > 0; ++j0) {
+      if (y[j0] >= 0 || visited[j0] == stamp) continue;
+      std::size_t depth = 0;
+      stack[depth++] = j0;
+      visited[j0] = stamp;
+      next[j0] = 0;
+      while (depth > 0 && budget > 0) {
+        const std::size_t j = stack[depth - 1];
+        if (next[j] == kept(j)) {
+          --depth;
+          continue;
+        }
+        --budget;
+        const std::ptrdiff_t i = tied[j * tied_slots + next[j]++];
+        const std::ptrdiff_t owned = x[static_cast<std::size_t>(i)];
+        if (owned < 0) {  // a free row: flip the path
+          for (std::size_t d = depth; d-- > 0;) {
+            const std::size_t column = stack[d];
+            const std::ptrdiff_t row_taken = tied[column * tied_slots + next[column] - 1];
+            x[static_cast<std::size_t>(row_taken)] = static_cast<std::ptrdiff_t>(column);
+            y[column] = row_taken;
+          }
+          ++stamp;
+          break;
+        }
+        const auto k = static_cast<std::size_t>(owned);
+        if (visited[k] == stamp) continue;
+        visited[k] = stamp;
+        next[k] = 0;
+        stack[depth++] = k;
+      }
+    }
+  }
+
+  // Reduction transfer: a row that is the only cheapest row of exactly one column, its own,
+  // hands that column the slack to its second choice, so the column's potential reflects it.
+  // (Elsewhere the second choice is a tie and the transfer would be zero: no row is scanned.)
+  // Rows left free are collected for the next phases.
+  void reduction_transfer() {
+    auto& v = ws_.v;
+    auto& sole_minima = ws_.matches;  // columns of which the row is the only cheapest row
+    sole_minima.assign(static_cast<std::size_t>(rows_), 0);
+    for (std::size_t j = 0; j < static_cast<std::size_t>(cols_); ++j)
+      if (ws_.eligible[j] == 1) ++sole_minima[static_cast<std::size_t>(ws_.candidate_row[j * tied_slots])];
     for (std::ptrdiff_t i = 0; i < rows_; ++i) {
-      const auto ui = static_cast<std::size_t>(i);
-      if (matches[ui] == 0) {
+      const std::ptrdiff_t j1 = ws_.x[static_cast<std::size_t>(i)];
+      if (j1 < 0) {
         ws_.free_rows.push_back(i);
         continue;
       }
-      if (matches[ui] != 1) continue;
-      const std::ptrdiff_t j1 = x[ui];
+      if (sole_minima[static_cast<std::size_t>(i)] != 1 || ws_.eligible[static_cast<std::size_t>(j1)] != 1) continue;
       const Scalar* r = row(i);
       const bool* m = mask_row(i);
       work second = infinity;
@@ -204,7 +287,6 @@ class jonker_volgenant {
       }
       if (finite(second)) v[static_cast<std::size_t>(j1)] -= second;
     }
-    return true;
   }
 
   // Auction-like passes: each free row bids for its cheapest column, lowering that column's
