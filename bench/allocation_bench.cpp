@@ -45,7 +45,10 @@ void BM_proportional_allocation_reused(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_proportional_allocation_reused)->RangeMultiplier(10)->Range(1'000, 1'000'000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_proportional_allocation_reused)
+    ->RangeMultiplier(10)
+    ->Range(1'000, 1'000'000)
+    ->Unit(benchmark::kMicrosecond);
 
 // The same with the demands in their own array (the layout a caller with very many stations keeps).
 void BM_proportional_allocation_demands(benchmark::State& state) {
@@ -65,6 +68,9 @@ void BM_proportional_allocation_demands(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_proportional_allocation_demands)->RangeMultiplier(10)->Range(1'000, 1'000'000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_proportional_allocation_demands)
+    ->RangeMultiplier(10)
+    ->Range(1'000, 1'000'000)
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

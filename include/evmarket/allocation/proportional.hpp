@@ -41,8 +41,8 @@ struct proportional_allocation {
       result.satisfaction = {1, 1};
       return;
     }
-    curtail(capacity, total, requests.size(), [requests](std::size_t i) { return requests[i].demand.base(); },
-            result);
+    curtail(
+        capacity, total, requests.size(), [requests](std::size_t i) { return requests[i].demand.base(); }, result);
   }
 
   /// The same rule on demands held in their own array (quotas[i] belongs to demands[i]): the
@@ -61,7 +61,8 @@ struct proportional_allocation {
     if (smallest < 0) {
       const auto index = static_cast<std::size_t>(
           std::find_if(demands.begin(), demands.end(), [](power d) { return d.is_negative(); }) - demands.begin());
-      throw bad_input(detail::element_field("demands", index), detail::describe(demands[index].base()), "must not be negative (W)");
+      throw bad_input(detail::element_field("demands", index), detail::describe(demands[index].base()),
+                      "must not be negative (W)");
     }
     const power total = watts(detail::narrow(sum, "total demand"));
     result.capacity = capacity;
@@ -73,7 +74,8 @@ struct proportional_allocation {
       result.satisfaction = {1, 1};
       return;
     }
-    curtail(capacity, total, demands.size(), [demands](std::size_t i) { return demands[i].base(); }, result);
+    curtail(
+        capacity, total, demands.size(), [demands](std::size_t i) { return demands[i].base(); }, result);
   }
 
  private:

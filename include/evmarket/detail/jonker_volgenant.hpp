@@ -53,15 +53,24 @@ class jonker_volgenant {
   using work = typename arithmetic::work;
   static constexpr work infinity = arithmetic::infinity;
 
+  /// `check`, when given, validates each row as the first pass over the matrix reads it (so the
+  /// matrix is read once less); it may then throw from solve(), leaving only the workspace changed.
   jonker_volgenant(const Scalar* data, Eigen::Index stride, Eigen::Index rows, Eigen::Index cols, const bool* mask,
-                   Eigen::Index mask_stride, assignment_workspace<work>& workspace)
+                   Eigen::Index mask_stride, assignment_workspace<work>& workspace,
+                   const weight_validation* check = nullptr)
       : data_(data),
         stride_(stride),
         rows_(rows),
         cols_(cols),
         mask_(mask),
         mask_stride_(mask_stride),
-        ws_(workspace) {}
+        ws_(workspace),
+        check_(check) {}
+
+  /// Whether solve() reads every row in one first pass (and so can validate it there).
+  [[nodiscard]] static bool reads_every_row_first(Eigen::Index rows, Eigen::Index cols) noexcept {
+    return rows >= cols;
+  }
 
   /// Fills the workspace's x (column of row), y (row of column) and v (column potentials); false
   /// when infeasible. Row potentials follow: u[i] = c(i, x[i]) - v[x[i]], 0 for a free row.
@@ -85,6 +94,7 @@ class jonker_volgenant {
   const bool* mask_;
   Eigen::Index mask_stride_;
   assignment_workspace<work>& ws_;
+  const weight_validation* check_;
   // State of the current search.
   std::size_t active_ = 0;  // size of ws_.open once a long search has switched to it
   work best_ = infinity;
@@ -119,6 +129,9 @@ class jonker_volgenant {
   // A forbidden entry of a floating matrix is +inf after negation; it behaves as an absent arc
   // in every comparison below because potentials stay finite.
   static bool finite(work value) noexcept { return value < infinity; }
+  void validate_row(std::ptrdiff_t i) const {
+    if (check_ != nullptr) validate_weight_row<Scalar>(row(i), i, cols_, mask_row(i), *check_);
+  }
 
   void prepare_search() {
     const auto n = static_cast<std::size_t>(cols_);
@@ -165,6 +178,7 @@ class jonker_volgenant {
     std::ptrdiff_t* const tied = ws_.candidate_row.data();
     std::uint32_t* const ties = ws_.eligible.data();
     for (std::ptrdiff_t i = 0; i < rows_; ++i) {  // row by row, so the matrix is read in order
+      validate_row(i);
       const Scalar* r = row(i);
       const bool* m = mask_row(i);
       for (std::size_t j = 0; j < n; ++j) {
@@ -222,7 +236,7 @@ class jonker_volgenant {
     // success; the budget bounds the rest.
     auto& visited = ws_.pred;
     std::fill(visited.begin(), visited.end(), -1);
-    auto& stack = ws_.open;  // columns on the current path
+    auto& stack = ws_.open;                                  // columns on the current path
     std::vector<std::uint32_t>& next = ws_.candidate_count;  // next slot to try, per column
     next.assign(n, 0);
     std::size_t budget = 64 * n * tied_slots + 64;
@@ -389,7 +403,9 @@ class jonker_volgenant {
       const work now = better ? candidate : old;
       dist[j] = now;
       from[j] = better ? i : from[j];
-      const bool wins = now < best || (now == best && owner[j] < 0);
+      // Bitwise, not short-circuit: with integer costs equal distances are common, and a branch
+      // on them would mispredict.
+      const bool wins = (now < best) | ((now == best) & (owner[j] < 0));
       best = wins ? now : best;
       best_j = wins ? j : best_j;
     };
@@ -511,6 +527,7 @@ class jonker_volgenant {
     work* const threshold = ws_.column_min.data();
     std::uint32_t* const eligible = ws_.eligible.data();
     for (std::ptrdiff_t i = 0; i < rows_; ++i) {
+      validate_row(i);
       const Scalar* r = row(i);
       const bool* m = mask_row(i);
       for (std::size_t j = 0; j < n; ++j) {

@@ -53,8 +53,8 @@ void award_largest_keys(std::span<const Key> keys, std::size_t needed, Win win) 
 inline constexpr std::uint32_t remainder_buckets = 2048;
 
 /// The bucket holding the `count`-th largest entry of a histogram, and how many entries lie above it.
-inline std::pair<std::uint32_t, std::size_t> threshold_bucket(const std::array<std::size_t, remainder_buckets>& histogram,
-                                                              std::size_t count) {
+inline std::pair<std::uint32_t, std::size_t> threshold_bucket(
+    const std::array<std::size_t, remainder_buckets>& histogram, std::size_t count) {
   std::uint32_t threshold = remainder_buckets - 1;
   std::size_t above = 0;
   while (above + histogram[threshold] < count) above += histogram[threshold--];

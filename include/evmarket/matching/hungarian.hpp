@@ -61,11 +61,12 @@ namespace detail {
 /// Runs the engine on a row-major matrix (either orientation); false when infeasible.
 template <MatchingScalar Scalar>
 bool run_jonker_volgenant(const weight_matrix_ref<Scalar>& weights, const bool* mask, Eigen::Index mask_stride,
-                          objective sense, assignment_workspace<typename matching_arithmetic<Scalar>::work>& ws) {
+                          objective sense, assignment_workspace<typename matching_arithmetic<Scalar>::work>& ws,
+                          const weight_validation* check) {
   bool feasible = true;
   const auto run = [&]<bool Negate, bool Masked>() {
     jonker_volgenant<Scalar, Negate, Masked> solver(weights.data(), weights.outerStride(), weights.rows(),
-                                                    weights.cols(), mask, mask_stride, ws);
+                                                    weights.cols(), mask, mask_stride, ws, check);
     feasible = solver.solve();
   };
   const bool negate = sense == objective::maximise;
@@ -86,18 +87,24 @@ bool run_jonker_volgenant(const weight_matrix_ref<Scalar>& weights, const bool* 
 /// Solves `weights` and fills the result in the caller's orientation (`transposed`: the caller's
 /// matrix is the transpose of `weights`).
 template <MatchingScalar Scalar>
-assignment_result<Scalar> solve_assignment_oriented(const weight_matrix_ref<Scalar>& weights,
-                                                    const allowed_mask_ref* allowed, objective sense, bool transposed,
-                                                    assignment_workspace<typename matching_arithmetic<Scalar>::work>& ws) {
+assignment_result<Scalar> solve_assignment_oriented(
+    const weight_matrix_ref<Scalar>& weights, const allowed_mask_ref* allowed, objective sense, bool transposed,
+    assignment_workspace<typename matching_arithmetic<Scalar>::work>& ws) {
   using work = typename matching_arithmetic<Scalar>::work;
   const bool* const mask = allowed ? allowed->data() : nullptr;
   const Eigen::Index mask_stride = allowed ? allowed->outerStride() : 0;
-  validate_weights<Scalar>(weights, mask, mask_stride, sense, "weights", transposed);
   const Eigen::Index rows = weights.rows(), cols = weights.cols();
+  // Validation rides on the engine's first pass when it reads every row anyway; else it is a pass
+  // of its own. Either way nothing is published before the whole matrix has been checked.
+  const weight_validation how{sense, "weights", transposed};
+  const bool validated_by_engine =
+      rows > 0 && cols > 0 && jonker_volgenant<Scalar, false, false>::reads_every_row_first(rows, cols);
+  if (!validated_by_engine) validate_weights<Scalar>(weights, mask, mask_stride, sense, "weights", transposed);
   assignment_result<Scalar> result;
   bool feasible = true;
   if (rows > 0 && cols > 0) {
-    feasible = run_jonker_volgenant<Scalar>(weights, mask, mask_stride, sense, ws);
+    feasible =
+        run_jonker_volgenant<Scalar>(weights, mask, mask_stride, sense, ws, validated_by_engine ? &how : nullptr);
   } else {
     ws.x.assign(static_cast<std::size_t>(rows), -1);
     ws.y.assign(static_cast<std::size_t>(cols), -1);
@@ -196,8 +203,8 @@ class assignment_solver {
                                                        false, workspace_);
     }
     const allowed_mask_ref mask(allowed.transpose());
-    return detail::solve_assignment_oriented<Scalar>(weight_matrix_ref<Scalar>(weights.transpose()), &mask, sense,
-                                                     true, workspace_);
+    return detail::solve_assignment_oriented<Scalar>(weight_matrix_ref<Scalar>(weights.transpose()), &mask, sense, true,
+                                                     workspace_);
   }
 
  private:
