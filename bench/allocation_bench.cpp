@@ -45,6 +45,32 @@ void BM_proportional_allocation_reused(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_proportional_allocation_reused)->RangeMultiplier(10)->Range(1'000, 1'000'000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_proportional_allocation_reused)
+    ->RangeMultiplier(10)
+    ->Range(1'000, 1'000'000)
+    ->Unit(benchmark::kMicrosecond);
+
+// The same with the demands in their own array (the layout a caller with very many stations keeps).
+void BM_proportional_allocation_demands(benchmark::State& state) {
+  const auto requests = random_requests(static_cast<std::size_t>(state.range(0)));
+  std::vector<evmarket::power> demands(requests.size());
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    demands[i] = requests[i].demand;
+    total += demands[i].base();
+  }
+  const evmarket::power capacity = evmarket::watts(total / 10 * 7);
+  const evmarket::proportional_allocation rule;
+  evmarket::allocation result;
+  for (auto _ : state) {
+    rule.allocate_into(capacity, std::span<const evmarket::power>(demands), result);
+    benchmark::DoNotOptimize(result.quotas.data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_proportional_allocation_demands)
+    ->RangeMultiplier(10)
+    ->Range(1'000, 1'000'000)
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

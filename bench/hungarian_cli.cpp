@@ -1,7 +1,8 @@
 // Solves the assignment problems in matrix files and prints the optimum and the solve time, for
 // bench/compare_hungarian_scipy.py. File format: int64 rows, int64 cols, then rows * cols
-// float64 values in row-major order (native byte order).
-//   hungarian_cli [--repeat N] FILE...
+// float64 values in row-major order (native byte order); +inf (-inf with --maximise) marks a
+// forbidden pair. One solver object serves every repetition, as a caller solving repeatedly would.
+//   hungarian_cli [--repeat N] [--maximise] FILE...
 // Prints one line per file: "<rows> <cols> <optimal value %.17g> <median solve ms>".
 #include <evmarket/matching/hungarian.hpp>
 
@@ -36,15 +37,22 @@ bool read_matrix(const char* path, row_major& w) {
 
 int main(int argc, char** argv) {
   int repeat = 3;
+  auto sense = evmarket::objective::minimise;
   int first = 1;
-  if (argc > 2 && std::strcmp(argv[1], "--repeat") == 0) {
-    repeat = std::max(1, std::atoi(argv[2]));
-    first = 3;
+  for (; first < argc; ++first) {
+    if (std::strcmp(argv[first], "--repeat") == 0 && first + 1 < argc) {
+      repeat = std::max(1, std::atoi(argv[++first]));
+    } else if (std::strcmp(argv[first], "--maximise") == 0) {
+      sense = evmarket::objective::maximise;
+    } else {
+      break;
+    }
   }
   if (first >= argc) {
-    std::fprintf(stderr, "usage: %s [--repeat N] FILE...\n", argv[0]);
+    std::fprintf(stderr, "usage: %s [--repeat N] [--maximise] FILE...\n", argv[0]);
     return 2;
   }
+  evmarket::assignment_solver<double> solver;
   for (int k = first; k < argc; ++k) {
     row_major w;
     if (!read_matrix(argv[k], w)) {
@@ -55,7 +63,7 @@ int main(int argc, char** argv) {
     double value = 0;
     for (int r = 0; r < repeat; ++r) {
       const auto start = std::chrono::steady_clock::now();
-      const auto result = evmarket::solve_assignment(w);
+      const auto result = solver.solve(w, sense);
       const auto stop = std::chrono::steady_clock::now();
       if (!result.optimal()) {
         std::fprintf(stderr, "%s: infeasible\n", argv[k]);

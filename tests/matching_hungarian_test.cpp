@@ -445,3 +445,85 @@ TEST_CASE("layouts: column-major, blocks and maps give the row-major answer") {
   const Eigen::Map<const matrix<double>> map(w.data(), w.rows(), w.cols());
   CHECK(solve_assignment(map).value == expected);
 }
+
+TEST_CASE("ties, tall and wide, masks: small instances agree with brute force in every layout") {
+  // Values in 0..2 make the tied-row matching and the tall start-up do most of the work.
+  std::mt19937_64 rng(1606);
+  assignment_solver<double> solver;  // one solver for every shape: buffers are reused
+  assignment_solver<std::int64_t> exact_solver;
+  for (int trial = 0; trial < 600; ++trial) {
+    const auto m = static_cast<Eigen::Index>(1 + rng() % 7);
+    const auto n = static_cast<Eigen::Index>(1 + rng() % 7);
+    const matrix<double> w = random_int_matrix(rng, m, n, trial % 2 == 0 ? 2 : 20).cast<double>();
+    bool_matrix allowed(m, n);
+    std::bernoulli_distribution keep(0.7);
+    for (Eigen::Index i = 0; i < m; ++i)
+      for (Eigen::Index j = 0; j < n; ++j) allowed(i, j) = keep(rng);
+    const Eigen::MatrixXd column_major = w;
+    const matrix<std::int64_t> wi = w.cast<std::int64_t>();
+    for (const objective sense : {objective::minimise, objective::maximise}) {
+      CAPTURE(trial);
+      CAPTURE(m);
+      CAPTURE(n);
+      const double expected = brute_force(w, sense);
+      const auto row_major = solver.solve(w, sense);
+      CHECK(row_major.value == expected);
+      check_certificate(w, row_major, sense, 1e-12);
+      CHECK(solver.solve(column_major, sense).value == expected);
+      const auto exact = exact_solver.solve(wi, sense);
+      CHECK(exact.value == static_cast<std::int64_t>(expected));
+      check_certificate(wi, exact, sense, 0.0);
+      const double masked_expected = brute_force(w, sense, &allowed);
+      const auto masked = solver.solve(w, allowed, sense);
+      if (std::isnan(masked_expected)) {
+        CHECK(masked.status == matching_status::infeasible);
+      } else {
+        CHECK(masked.value == masked_expected);
+        check_certificate(w, masked, sense, 1e-12, &allowed);
+      }
+    }
+  }
+}
+
+TEST_CASE("tall matrices whose cheapest rows run out are refilled; large ties agree with the auction oracle") {
+  std::mt19937_64 rng(500);
+  assignment_solver<std::int64_t> solver;
+  // Few values and many more rows than columns: each column's kept cheapest rows are taken by
+  // others, so the tall search must look for free rows again.
+  const std::pair<Eigen::Index, Eigen::Index> shapes[] = {{400, 60}, {60, 400}, {300, 300}, {250, 249}};
+  for (const auto& shape : shapes) {
+    for (const std::int64_t range : {std::int64_t{1}, std::int64_t{3}, std::int64_t{99}}) {
+      const Eigen::Index m = shape.first, n = shape.second;
+      CAPTURE(m);
+      CAPTURE(n);
+      CAPTURE(range);
+      matrix<std::int64_t> c = random_int_matrix(rng, m, n, range);
+      if (range == 1)  // a block structure: every row's cheap entries sit in the same few columns
+        for (Eigen::Index i = 0; i < m; ++i)
+          for (Eigen::Index j = 0; j < n; ++j) c(i, j) = (j % 7 == 0) ? 0 : 1 + (i + j) % 3;
+      const auto r = solver.solve(c);
+      CHECK(r.value == auction_min(c));
+      check_certificate(c, r, objective::minimise, 0.0);
+      const matrix<double> cd = c.cast<double>();
+      check_certificate(cd, assignment_solver<double>{}.solve(cd, objective::maximise), objective::maximise, 1e-12);
+    }
+  }
+}
+
+TEST_CASE("a solver reused across shapes, objectives and masks matches fresh solves") {
+  std::mt19937_64 rng(12);
+  assignment_solver<double> solver;
+  for (int trial = 0; trial < 60; ++trial) {
+    const auto m = static_cast<Eigen::Index>(1 + rng() % 90);
+    const auto n = static_cast<Eigen::Index>(1 + rng() % 90);
+    const matrix<double> w = random_matrix(rng, m, n, 0, 10);
+    const objective sense = trial % 2 == 0 ? objective::minimise : objective::maximise;
+    const auto reused = solver.solve(w, sense);
+    const auto fresh = solve_assignment(w, sense);
+    CAPTURE(trial);
+    CHECK(reused.value == fresh.value);
+    CHECK(reused.column_of_row == fresh.column_of_row);
+    CHECK(reused.u == fresh.u);
+    CHECK(reused.v == fresh.v);
+  }
+}

@@ -5,6 +5,7 @@
 
 #include <evmarket/auction/call_auction.hpp>
 #include <evmarket/detail/checked.hpp>
+#include <evmarket/detail/largest_remainder.hpp>
 
 #include <algorithm>
 #include <cstdint>
@@ -32,24 +33,18 @@ inline std::size_t input_index_at(const call_market& m, side s, std::size_t r) {
 /// (Hamilton's largest remainders, in whole Wh; equal remainders go to the earlier input
 /// order). Independent of the limits, so no trader can buy a larger share with its price.
 inline std::vector<energy> ration_proportionally(const call_market& m, trading_side s, energy volume) {
+  // The helper breaks ties by position, so the orders are laid out in input order.
+  std::vector<std::size_t> rank_in_input_order(s.count);
+  std::iota(rank_in_input_order.begin(), rank_in_input_order.end(), std::size_t{0});
+  std::sort(rank_in_input_order.begin(), rank_in_input_order.end(),
+            [&](std::size_t a, std::size_t b) { return input_index_at(m, s.of, a) < input_index_at(m, s.of, b); });
+  std::int64_t total = 0;
+  for (std::size_t r = 0; r < s.count; ++r) total = checked_add(total, order_at(m, s.of, r).quantity.base());
   std::vector<energy> shares(s.count);
-  int128 total = 0;
-  for (std::size_t r = 0; r < s.count; ++r) total += order_at(m, s.of, r).quantity.base();
-  std::vector<std::pair<std::int64_t, std::size_t>> remainders;  // (remainder, rank)
-  std::int64_t granted = 0;
-  for (std::size_t r = 0; r < s.count; ++r) {
-    const int128 product = static_cast<int128>(volume.base()) * order_at(m, s.of, r).quantity.base();
-    shares[r] = watt_hours(static_cast<std::int64_t>(product / total));
-    granted += shares[r].base();
-    const auto rest = static_cast<std::int64_t>(product % total);
-    if (rest > 0) remainders.emplace_back(rest, r);
-  }
-  const auto leftover = static_cast<std::size_t>(volume.base() - granted);  // < number of remainders
-  std::sort(remainders.begin(), remainders.end(), [&](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first > b.first;
-    return input_index_at(m, s.of, a.second) < input_index_at(m, s.of, b.second);
-  });
-  for (std::size_t k = 0; k < leftover; ++k) shares[remainders[k].second] += watt_hours(1);
+  apportion_largest_remainder(
+      volume.base(), total, s.count,
+      [&](std::size_t k) { return order_at(m, s.of, rank_in_input_order[k]).quantity.base(); },
+      [&](std::size_t k, std::int64_t units) { shares[rank_in_input_order[k]] = watt_hours(units); });
   return shares;
 }
 

@@ -4,6 +4,7 @@
 /// the price at which their total demand meets a capacity margin.
 
 #include <evmarket/config.hpp>
+#include <evmarket/detail/largest_remainder.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -135,46 +136,12 @@ void round_to_target(std::span<const double> x, std::int64_t target, std::span<Q
     leftover -= whole[i];
   }
   if (leftover > 0) {
-    // The leftover-th largest fraction is the threshold: larger ones all get a watt, equal ones
-    // get one in index order while watts remain. Fractions are bucketed by their leading bits so
-    // only the threshold's bucket needs an exact selection (linear time, no full sort).
-    constexpr std::size_t bucket_count = 4096;
-    auto bucket_of = [](double f) {
-      return std::min(bucket_count - 1, static_cast<std::size_t>(f * static_cast<double>(bucket_count)));
-    };
-    std::vector<std::size_t> histogram(bucket_count, 0);
+    // The leftover largest fractions take a watt each, equal fractions in index order.
     std::size_t eligible = 0;
-    for (std::size_t i = 0; i < n; ++i)
-      if (fraction[i] >= 0.0) {
-        ++histogram[bucket_of(fraction[i])];
-        ++eligible;
-      }
+    for (const double f : fraction) eligible += f >= 0.0;
     const auto rank = static_cast<std::size_t>(std::min<std::int64_t>(leftover, static_cast<std::int64_t>(eligible)));
-    if (rank > 0) {
-      std::size_t threshold_bucket = bucket_count - 1, above = 0;
-      while (above + histogram[threshold_bucket] < rank) above += histogram[threshold_bucket--];
-      std::vector<std::pair<double, std::size_t>> candidates;
-      candidates.reserve(histogram[threshold_bucket]);
-      for (std::size_t i = 0; i < n; ++i) {
-        if (fraction[i] < 0.0) continue;
-        const std::size_t b = bucket_of(fraction[i]);
-        if (b > threshold_bucket) {
-          ++whole[i];
-          --leftover;
-        } else if (b == threshold_bucket)
-          candidates.emplace_back(fraction[i], i);
-      }
-      const std::size_t needed = rank - above;
-      auto larger_first = [](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first > b.first : a.second < b.second;
-      };
-      std::nth_element(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(needed - 1),
-                       candidates.end(), larger_first);
-      for (std::size_t c = 0; c < needed; ++c) {
-        ++whole[candidates[c].second];
-        --leftover;
-      }
-    }
+    award_largest_fractions(fraction, rank, [&](std::size_t i) { ++whole[i]; });
+    leftover -= static_cast<std::int64_t>(rank);
     // Only rounding error in x leaves watts here: hand them out where the bounds allow.
     for (std::size_t i = 0; i < n && leftover > 0; ++i) {
       const std::int64_t give = std::min(bounds(i).second - whole[i], leftover);

@@ -73,9 +73,8 @@ struct matching_arithmetic<std::int64_t> {
 // One check for every public solver overload; the compiler's "required from" note names the caller.
 template <class Scalar, class MaskScalar = bool>
 consteval void check_matching_types() {
-  static_assert(
-      MatchingScalar<Scalar>,
-      "matching solver: weights must be double, float or std::int64_t; cast the matrix with .cast<double>()");
+  static_assert(MatchingScalar<Scalar>,
+                "matching solver: weights must be double, float or std::int64_t; cast the matrix with .cast<double>()");
   static_assert(std::is_same_v<MaskScalar, bool>,
                 "matching solver: the mask must be a bool matrix (true = the pair may be matched)");
 }
@@ -88,31 +87,59 @@ inline std::string matrix_entry_field(const char* name, Eigen::Index row, Eigen:
   return std::string(name) + "(" + std::to_string(row) + ", " + std::to_string(col) + ")";
 }
 
-/// Rejects NaN, infinities other than the forbidden marker of `sense`, and finite magnitudes a
-/// double solver cannot carry; integer weights are all valid. Entries the mask forbids are not
-/// looked at. `transposed` says the caller's matrix is the transpose of `weights`, so that the
-/// position named in the message is the caller's.
+/// Where weight rows are validated: the caller's orientation and objective, for the messages.
+struct weight_validation {
+  objective sense = objective::minimise;
+  const char* name = "weights";
+  bool transposed = false;  ///< the caller's matrix is the transpose of the one validated
+};
+
+/// Rejects, in row i of `cols` entries, NaN, infinities other than the forbidden marker of the
+/// objective, and finite magnitudes a double solver cannot carry; integer weights are all valid.
+/// Entries a mask row forbids (mask != nullptr) are not looked at.
+template <MatchingScalar Scalar>
+void validate_weight_row(const Scalar* row, Eigen::Index i, Eigen::Index cols, const bool* mask,
+                         const weight_validation& how) {
+  if constexpr (std::is_floating_point_v<Scalar>) {
+    // Vectorised test of the whole row first (a finite sum rules out NaN and infinities); only
+    // a row that fails it, e.g. one with forbidden pairs, is examined entry by entry.
+    const Eigen::Map<const Eigen::Array<Scalar, Eigen::Dynamic, 1>> entries(row, cols);
+    if (cols == 0 || (std::isfinite(static_cast<double>(entries.sum())) &&
+                      static_cast<double>(entries.abs().maxCoeff()) <= matching_magnitude_limit))
+      return;
+    const double forbidden = how.sense == objective::minimise ? std::numeric_limits<double>::infinity()
+                                                              : -std::numeric_limits<double>::infinity();
+    for (Eigen::Index j = 0; j < cols; ++j) {
+      const auto w = static_cast<double>(row[j]);
+      if (std::fabs(w) <= matching_magnitude_limit || w == forbidden) continue;
+      if (mask != nullptr && !mask[j]) continue;
+      const std::string field =
+          how.transposed ? matrix_entry_field(how.name, j, i) : matrix_entry_field(how.name, i, j);
+      if (std::isnan(w)) throw bad_input(field, "NaN", "must be a number");
+      if (std::isinf(w))
+        throw bad_input(field, describe(w),
+                        how.sense == objective::minimise ? "only +inf (a forbidden pair) is allowed when minimising"
+                                                         : "only -inf (a forbidden pair) is allowed when maximising");
+      throw bad_input(field, describe(w), "magnitude above 1e300 could overflow the potentials; rescale the weights");
+    }
+  } else {
+    (void)row;
+    (void)i;
+    (void)cols;
+    (void)mask;
+    (void)how;
+  }
+}
+
+/// validate_weight_row over every row of `weights`.
 template <MatchingScalar Scalar>
 void validate_weights(const weight_matrix_ref<Scalar>& weights, const bool* mask, Eigen::Index mask_stride,
                       objective sense, const char* name, bool transposed = false) {
   if constexpr (std::is_floating_point_v<Scalar>) {
-    const double forbidden = sense == objective::minimise ? std::numeric_limits<double>::infinity()
-                                                          : -std::numeric_limits<double>::infinity();
-    for (Eigen::Index i = 0; i < weights.rows(); ++i) {
-      const Scalar* row = weights.data() + i * weights.outerStride();
-      for (Eigen::Index j = 0; j < weights.cols(); ++j) {
-        const auto w = static_cast<double>(row[j]);
-        if (std::fabs(w) <= matching_magnitude_limit || w == forbidden) continue;
-        if (mask != nullptr && !mask[i * mask_stride + j]) continue;
-        const std::string field = transposed ? matrix_entry_field(name, j, i) : matrix_entry_field(name, i, j);
-        if (std::isnan(w)) throw bad_input(field, "NaN", "must be a number");
-        if (std::isinf(w))
-          throw bad_input(field, describe(w),
-                          sense == objective::minimise ? "only +inf (a forbidden pair) is allowed when minimising"
-                                                       : "only -inf (a forbidden pair) is allowed when maximising");
-        throw bad_input(field, describe(w), "magnitude above 1e300 could overflow the potentials; rescale the weights");
-      }
-    }
+    const weight_validation how{sense, name, transposed};
+    for (Eigen::Index i = 0; i < weights.rows(); ++i)
+      validate_weight_row<Scalar>(weights.data() + i * weights.outerStride(), i, weights.cols(),
+                                  mask != nullptr ? mask + i * mask_stride : nullptr, how);
   } else {
     (void)weights;
     (void)mask;
