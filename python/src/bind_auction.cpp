@@ -6,23 +6,23 @@
 
 namespace evmarket_python {
 
-any_call_auction make_call_auction(std::string_view rule, std::int64_t k_num, std::int64_t k_den,
-                                   std::uint64_t seed) {
-  if (rule == "midpoint_per_match") return em::call_auction<em::midpoint_per_match>{};
-  if (rule == "pay_as_bid") return em::call_auction<em::pay_as_bid>{};
-  if (rule == "pay_as_offer") return em::call_auction<em::pay_as_offer>{};
-  if (rule == "mcafee") return em::call_auction<em::mcafee>{};
-  if (rule == "trade_reduction") return em::call_auction<em::trade_reduction>{};
-  if (rule == "vcg") return em::call_auction<em::vcg>{};
-  if (rule == "sbba") return em::call_auction<em::sbba<>>(em::sbba<>(seed));
+any_rule make_rule(std::string_view rule, std::int64_t k_num, std::int64_t k_den, std::uint64_t seed) {
+  if (rule == "midpoint_per_match") return em::midpoint_per_match{};
+  if (rule == "pay_as_bid") return em::pay_as_bid{};
+  if (rule == "pay_as_offer") return em::pay_as_offer{};
+  if (rule == "mcafee") return em::mcafee{};
+  if (rule == "trade_reduction") return em::trade_reduction{};
+  if (rule == "vcg") return em::vcg{};
+  if (rule == "sbba") return em::sbba<>(seed);
   if (rule == "uniform_price") {
-    if (k_num == 0) return em::call_auction<em::uniform_price<std::ratio<0>>>{};
-    if (k_den > 0 && k_num * 4 == k_den) return em::call_auction<em::uniform_price<std::ratio<1, 4>>>{};
-    if (k_den > 0 && k_num * 3 == k_den) return em::call_auction<em::uniform_price<std::ratio<1, 3>>>{};
-    if (k_den > 0 && k_num * 2 == k_den) return em::call_auction<em::uniform_price<std::ratio<1, 2>>>{};
-    if (k_den > 0 && k_num * 3 == k_den * 2) return em::call_auction<em::uniform_price<std::ratio<2, 3>>>{};
-    if (k_den > 0 && k_num * 4 == k_den * 3) return em::call_auction<em::uniform_price<std::ratio<3, 4>>>{};
-    if (k_den > 0 && k_num == k_den) return em::call_auction<em::uniform_price<std::ratio<1>>>{};
+    // k_num / k_den is in lowest terms (it comes from a Fraction).
+    if (k_num == 0) return uniform_0{};
+    if (k_num == 1 && k_den == 4) return uniform_1_4{};
+    if (k_num == 1 && k_den == 3) return uniform_1_3{};
+    if (k_num == 1 && k_den == 2) return uniform_1_2{};
+    if (k_num == 2 && k_den == 3) return uniform_2_3{};
+    if (k_num == 3 && k_den == 4) return uniform_3_4{};
+    if (k_num == 1 && k_den == 1) return uniform_1{};
     throw_bad_input("k", std::to_string(k_num) + "/" + std::to_string(k_den),
                     "uniform_price offers k in {0, 1/4, 1/3, 1/2, 2/3, 3/4, 1}");
   }

@@ -23,6 +23,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--scheduler", help="run on an existing Dask cluster, e.g. tcp://127.0.0.1:8786")
     parser.add_argument("--seeds", type=int, help="override the scenario's number of seeds")
     parser.add_argument("--sizes", type=int, nargs="+", help="override the scenario's market sizes")
+    parser.add_argument("--split-mechanisms", action="store_true",
+                        help="one task per mechanism (default: a task prices each market with every mechanism)")
     parser.add_argument("--no-plots", action="store_true", help="write the CSV tables only")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
@@ -30,7 +32,8 @@ def main(argv: Optional[List[str]] = None) -> int:
         scenario = load_scenario(args.scenario).with_overrides(args.seeds, args.sizes)
         start = time.monotonic()
         rows = run_sweep(scenario, jobs=args.jobs, scheduler=args.scheduler,
-                         progress=not args.no_progress and sys.stderr.isatty())
+                         progress=not args.no_progress and sys.stderr.isatty(),
+                         split_mechanisms=args.split_mechanisms)
         elapsed = time.monotonic() - start
         out = Path(args.out)
         runs, summary = write_tables(out, rows)
