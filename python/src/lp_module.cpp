@@ -34,6 +34,17 @@ em::nucleolus_options options_of(double tolerance, bool certify) {
   return o;
 }
 
+// The nucleolus or the prenucleolus, solved without the GIL.
+py::dict lexicographic_centre(const game& g, em::solution_kind kind, double tolerance, bool certify) {
+  em::nucleolus_result r;
+  {
+    py::gil_scoped_release unlocked;
+    r = kind == em::solution_kind::nucleolus ? em::nucleolus(g, options_of(tolerance, certify))
+                                             : em::prenucleolus(g, options_of(tolerance, certify));
+  }
+  return result_dict(r);
+}
+
 }  // namespace
 }  // namespace evmarket_python
 
@@ -46,23 +57,13 @@ PYBIND11_MODULE(_lp, m) {
   m.def(
       "nucleolus",
       [](const ep::game& g, double tolerance, bool certify) {
-        evmarket::nucleolus_result r;
-        {
-          py::gil_scoped_release unlocked;
-          r = evmarket::nucleolus(g, ep::options_of(tolerance, certify));
-        }
-        return ep::result_dict(r);
+        return ep::lexicographic_centre(g, evmarket::solution_kind::nucleolus, tolerance, certify);
       },
       py::arg("game"), py::arg("tolerance") = 1e-9, py::arg("certify") = true);
   m.def(
       "prenucleolus",
       [](const ep::game& g, double tolerance, bool certify) {
-        evmarket::nucleolus_result r;
-        {
-          py::gil_scoped_release unlocked;
-          r = evmarket::prenucleolus(g, ep::options_of(tolerance, certify));
-        }
-        return ep::result_dict(r);
+        return ep::lexicographic_centre(g, evmarket::solution_kind::prenucleolus, tolerance, certify);
       },
       py::arg("game"), py::arg("tolerance") = 1e-9, py::arg("certify") = true);
   m.def(
