@@ -1,0 +1,9 @@
+"""Type stubs of evmarket._lp (GLPK, GPL-3.0)."""
+
+from typing import Any, Dict, List, Tuple
+
+from ._core import TUGame
+
+def nucleolus(game: TUGame, tolerance: float = 1e-9, certify: bool = True) -> Dict[str, Any]: ...
+def prenucleolus(game: TUGame, tolerance: float = 1e-9, certify: bool = True) -> Dict[str, Any]: ...
+def least_core(game: TUGame, tolerance: float = 1e-9) -> Tuple[float, List[float]]: ...
