@@ -106,7 +106,8 @@ void check(const matrix<Scalar>& w, const mask& allowed, objective sense, const 
       FUZZ_CHECK(minimise ? slack >= -tolerance : slack <= tolerance);
       if (r.column_of_row[static_cast<std::size_t>(i)] == j) FUZZ_CHECK(near(slack, 0));
     }
-  // The larger side's potentials: zero where unassigned, of one sign everywhere.
+  // The larger side's potentials (a rectangular problem): zero where unassigned, of one sign.
+  if (w.rows() == w.cols()) return;
   const bool rows_larger = w.rows() > w.cols();
   const auto& larger = rows_larger ? r.u : r.v;
   const auto& owner = rows_larger ? r.column_of_row : r.row_of_column;

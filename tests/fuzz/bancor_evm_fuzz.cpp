@@ -12,11 +12,14 @@
 #include <boost/multiprecision/cpp_bin_float.hpp>
 
 #include <limits>
+#include <utility>
+#include <vector>
 
 using namespace evmarket;
 namespace evm = evmarket::bancor_evm;
-using real = boost::multiprecision::cpp_bin_float_100;
-using wide = boost::multiprecision::cpp_int;
+using real = boost::multiprecision::number<boost::multiprecision::cpp_bin_float<100>, boost::multiprecision::et_off>;
+using wide = boost::multiprecision::number<boost::multiprecision::cpp_int_backend<>, boost::multiprecision::et_off>;
+using checks = std::vector<std::pair<bool, bancor_revert>>;
 
 namespace {
 
@@ -100,8 +103,8 @@ void check_one_step(const bancor_evm_result& got, const uint256& x, const uint25
 }
 
 // Argument checks, in the specification's order; returns false when one must revert.
-bool arguments_fail(const bancor_evm_result& got, std::initializer_list<std::pair<bool, bancor_revert>> checks) {
-  for (const auto& [fails, revert] : checks)
+bool arguments_fail(const bancor_evm_result& got, const checks& in_order) {
+  for (const auto& [fails, revert] : in_order)
     if (fails) {
       FUZZ_CHECK(!got.ok() && got.revert() == revert);
       return true;
@@ -195,7 +198,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint32_t e = arbitrary_weight(in);
   const bool bad_weight = e == 0 || e > M, bad_ratio = e <= 1 || e > 2 * M;
   const auto common = [&](bool bad_exponent, bancor_revert exponent_revert) {
-    return std::initializer_list<std::pair<bool, bancor_revert>>{{S == 0, bancor_revert::invalid_supply},
+    return checks{{S == 0, bancor_revert::invalid_supply},
                                                                  {R == 0, bancor_revert::invalid_reserve_balance},
                                                                  {bad_exponent, exponent_revert}};
   };
@@ -234,7 +237,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const std::uint32_t wt = arbitrary_weight(in);
       const auto got = evm::try_cross_reserve_target_amount(S, e, R, wt, A);
       const bool weights_bad = bad_weight || wt == 0 || wt > M;
-      if (!arguments_fail(got, {{S == 0 || R == 0, bancor_revert::invalid_reserve_balance},
+      if (!arguments_fail(got, checks{{S == 0 || R == 0, bancor_revert::invalid_reserve_balance},
                                 {weights_bad, bancor_revert::invalid_reserve_weight}}))
         cross(got, S, e, R, wt, A);
       same_as_plain(got, [&] { return evm::cross_reserve_target_amount(S, e, R, wt, A); });
