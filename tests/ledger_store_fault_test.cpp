@@ -1,6 +1,7 @@
 // The chain store under real faults: a second writer, a writer killed with SIGKILL at random
 // moments, and writes that fail because the file may not grow.
 #include "ledger_toy_crypto.hpp"
+#include "temp_dir.hpp"
 
 #include <evmarket/ledger/store.hpp>
 
@@ -27,21 +28,9 @@ namespace {
 
 using toy_store = chain_store<toy::hasher, toy::verifier>;
 
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("evmarket_store_fault_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
+using temp_dir_base = evmarket_test::temp_dir;
+struct temp_dir : temp_dir_base {
+  temp_dir() : temp_dir_base("evmarket_store_fault") {}
 };
 
 // The records of the block at `height`: every fourth block carries a large record, so that a kill
