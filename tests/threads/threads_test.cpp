@@ -152,7 +152,14 @@ TEST_CASE("distinct objects on four threads, and shared const objects, give the 
     {
       std::vector<std::jthread> threads;
       for (int t = 0; t < thread_count; ++t)
-        threads.emplace_back([&, t] { parallel[static_cast<std::size_t>(t)] = work(static_cast<std::uint64_t>(t + 1), shared); });
+        threads.emplace_back([&, t] {
+          parallel[static_cast<std::size_t>(t)] = work(static_cast<std::uint64_t>(t + 1), shared);
+#if EVMARKET_THREADS_TEST_LP
+          // Debian's GLPK keeps one environment per thread (thread-local storage): a thread that
+          // solved LPs frees its own before it ends, or LeakSanitizer reports it.
+          glp_free_env();
+#endif
+        });
     }
     for (int t = 0; t < thread_count; ++t) {
       CAPTURE(t);
