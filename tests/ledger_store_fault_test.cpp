@@ -52,9 +52,7 @@ struct report_pipe {
   }
   report_pipe(const report_pipe&) = delete;
   report_pipe& operator=(const report_pipe&) = delete;
-  void send(std::uint64_t value) const {
-    [[maybe_unused]] const ::ssize_t put = ::write(fds[1], &value, sizeof value);
-  }
+  void send(std::uint64_t value) const { [[maybe_unused]] const ::ssize_t put = ::write(fds[1], &value, sizeof value); }
   void close_write() {
     ::close(fds[1]);
     fds[1] = -1;
@@ -263,7 +261,7 @@ TEST_CASE("a write refused by the file-size limit is an error and leaves the sto
         ++failures;
         if (std::string(e.what()).find("write failed") == std::string::npos) return 12;
         if (store.file_size() != before || fs::file_size(file) != before) return 13;  // cut back
-        if (store.ledger().size() != h) return 14;                                   // unchanged
+        if (store.ledger().size() != h) return 14;                                    // unchanged
       }
     }
     if (failures == 0) return 15;

@@ -1,7 +1,8 @@
 // AHP on arbitrary judgment matrices (any size up to 10, any doubles: zero, negative, NaN,
 // infinities, huge and tiny, non-reciprocal). Properties: invalid judgments throw bad_input;
 // valid ones give, for every priority method, finite positive weights summing to 1, a finite
-// lambda_max >= n (up to rounding), CI and CR finite and not negative; Harker's method on arbitrary partial judgments likewise.
+// lambda_max >= n (up to rounding), CI and CR finite and not negative; Harker's method on arbitrary partial judgments
+// likewise.
 #include "fuzz_support.hpp"
 
 #include <evmarket/credit/ahp.hpp>
@@ -17,16 +18,26 @@ namespace {
 
 double arbitrary_judgment(FuzzedDataProvider& in) {
   switch (in.ConsumeIntegralInRange<int>(0, 15)) {
-    case 0: return std::numeric_limits<double>::quiet_NaN();
-    case 1: return std::numeric_limits<double>::infinity();
-    case 2: return 0.0;
-    case 3: return -in.ConsumeFloatingPointInRange<double>(0, 9);
-    case 4: return in.ConsumeFloatingPoint<double>();
-    case 5: return std::numeric_limits<double>::max();
-    case 6: return std::numeric_limits<double>::denorm_min();
-    case 7: return std::ldexp(1.0, in.ConsumeIntegralInRange<int>(-1074, 1023));
-    case 8: return 1.0 / in.ConsumeIntegralInRange<int>(1, 9);
-    default: return static_cast<double>(in.ConsumeIntegralInRange<int>(1, 9));
+    case 0:
+      return std::numeric_limits<double>::quiet_NaN();
+    case 1:
+      return std::numeric_limits<double>::infinity();
+    case 2:
+      return 0.0;
+    case 3:
+      return -in.ConsumeFloatingPointInRange<double>(0, 9);
+    case 4:
+      return in.ConsumeFloatingPoint<double>();
+    case 5:
+      return std::numeric_limits<double>::max();
+    case 6:
+      return std::numeric_limits<double>::denorm_min();
+    case 7:
+      return std::ldexp(1.0, in.ConsumeIntegralInRange<int>(-1074, 1023));
+    case 8:
+      return 1.0 / in.ConsumeIntegralInRange<int>(1, 9);
+    default:
+      return static_cast<double>(in.ConsumeIntegralInRange<int>(1, 9));
   }
 }
 

@@ -29,23 +29,35 @@ using total_t = std::conditional_t<std::is_integral_v<Scalar>, detail::int128, l
 double arbitrary_double(FuzzedDataProvider& in) {
   constexpr double inf = std::numeric_limits<double>::infinity();
   switch (in.ConsumeIntegralInRange<int>(0, 11)) {
-    case 0: return inf;
-    case 1: return -inf;
-    case 2: return std::numeric_limits<double>::quiet_NaN();
-    case 3: return in.ConsumeFloatingPointInRange<double>(-1e300, 1e300);
-    case 4: return in.ConsumeFloatingPoint<double>();
-    case 5: return 1e300;
-    default: return static_cast<double>(in.ConsumeIntegralInRange<int>(-20, 20));
+    case 0:
+      return inf;
+    case 1:
+      return -inf;
+    case 2:
+      return std::numeric_limits<double>::quiet_NaN();
+    case 3:
+      return in.ConsumeFloatingPointInRange<double>(-1e300, 1e300);
+    case 4:
+      return in.ConsumeFloatingPoint<double>();
+    case 5:
+      return 1e300;
+    default:
+      return static_cast<double>(in.ConsumeIntegralInRange<int>(-20, 20));
   }
 }
 
 std::int64_t arbitrary_integer(FuzzedDataProvider& in) {
   switch (in.ConsumeIntegralInRange<int>(0, 7)) {
-    case 0: return std::numeric_limits<std::int64_t>::max();
-    case 1: return std::numeric_limits<std::int64_t>::min();
-    case 2: return in.ConsumeIntegral<std::int64_t>();
-    case 3: return in.ConsumeIntegral<std::int64_t>() / 64;
-    default: return in.ConsumeIntegralInRange<std::int64_t>(-20, 20);
+    case 0:
+      return std::numeric_limits<std::int64_t>::max();
+    case 1:
+      return std::numeric_limits<std::int64_t>::min();
+    case 2:
+      return in.ConsumeIntegral<std::int64_t>();
+    case 3:
+      return in.ConsumeIntegral<std::int64_t>() / 64;
+    default:
+      return in.ConsumeIntegralInRange<std::int64_t>(-20, 20);
   }
 }
 
@@ -84,8 +96,10 @@ void check(const matrix<Scalar>& w, const mask& allowed, objective sense, const 
         scale += std::fabs(static_cast<long double>(w(i, j)));
   const auto tolerance = static_cast<total_t<Scalar>>(std::is_integral_v<Scalar> ? 0.0L : 1e-9L * scale);
   const auto near = [&](total_t<Scalar> a, total_t<Scalar> b) {
-    if constexpr (std::is_integral_v<Scalar>) return a == b;
-    else return std::fabs(a - b) <= tolerance;
+    if constexpr (std::is_integral_v<Scalar>)
+      return a == b;
+    else
+      return std::fabs(a - b) <= tolerance;
   };
   total_t<Scalar> value = 0, dual = 0;
   for (Eigen::Index i = 0; i < w.rows(); ++i) {
@@ -101,7 +115,8 @@ void check(const matrix<Scalar>& w, const mask& allowed, objective sense, const 
   for (Eigen::Index i = 0; i < w.rows(); ++i)
     for (Eigen::Index j = 0; j < w.cols(); ++j) {
       if (!allowed(i, j) || !std::isfinite(static_cast<double>(w(i, j)))) continue;
-      const total_t<Scalar> slack = static_cast<total_t<Scalar>>(w(i, j)) - static_cast<total_t<Scalar>>(r.u[static_cast<std::size_t>(i)]) -
+      const total_t<Scalar> slack = static_cast<total_t<Scalar>>(w(i, j)) -
+                                    static_cast<total_t<Scalar>>(r.u[static_cast<std::size_t>(i)]) -
                                     static_cast<total_t<Scalar>>(r.v[static_cast<std::size_t>(j)]);
       FUZZ_CHECK(minimise ? slack >= -tolerance : slack <= tolerance);
       if (r.column_of_row[static_cast<std::size_t>(i)] == j) FUZZ_CHECK(near(slack, 0));

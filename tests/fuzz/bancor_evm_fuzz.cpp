@@ -27,10 +27,14 @@ constexpr std::uint32_t M = evm::max_weight;
 
 uint256 arbitrary_amount(FuzzedDataProvider& in) {
   switch (in.ConsumeIntegralInRange<int>(0, 9)) {
-    case 0: return uint256(0);
-    case 1: return (uint256(1) << in.ConsumeIntegralInRange<unsigned>(0, 255)) - in.ConsumeIntegralInRange<unsigned>(0, 1);
-    case 2: return ~uint256(0);
-    case 3: return uint256(in.ConsumeIntegralInRange<std::uint64_t>(0, 1000));
+    case 0:
+      return uint256(0);
+    case 1:
+      return (uint256(1) << in.ConsumeIntegralInRange<unsigned>(0, 255)) - in.ConsumeIntegralInRange<unsigned>(0, 1);
+    case 2:
+      return ~uint256(0);
+    case 3:
+      return uint256(in.ConsumeIntegralInRange<std::uint64_t>(0, 1000));
     default: {
       uint256 v = 0;
       const unsigned words = in.ConsumeIntegralInRange<unsigned>(1, 4);
@@ -42,14 +46,22 @@ uint256 arbitrary_amount(FuzzedDataProvider& in) {
 
 std::uint32_t arbitrary_weight(FuzzedDataProvider& in) {
   switch (in.ConsumeIntegralInRange<int>(0, 7)) {
-    case 0: return 0;
-    case 1: return 1;
-    case 2: return M;
-    case 3: return M + 1;
-    case 4: return 2 * M;
-    case 5: return 2 * M + 1;
-    case 6: return in.ConsumeIntegral<std::uint32_t>();
-    default: return in.ConsumeIntegralInRange<std::uint32_t>(1, M);
+    case 0:
+      return 0;
+    case 1:
+      return 1;
+    case 2:
+      return M;
+    case 3:
+      return M + 1;
+    case 4:
+      return 2 * M;
+    case 5:
+      return 2 * M + 1;
+    case 6:
+      return in.ConsumeIntegral<std::uint32_t>();
+    default:
+      return in.ConsumeIntegralInRange<std::uint32_t>(1, M);
   }
 }
 
@@ -85,9 +97,12 @@ void check_outcome(const bancor_evm_result& got, const real& bound, const real& 
     default:
       FUZZ_CHECK(false);  // an argument check that should not have failed
   }
-  if (add_sum >= two_256) FUZZ_CHECK(got.revert() == bancor_revert::addition_overflow);
-  else if (base_n >= two_129) FUZZ_CHECK(got.revert() == bancor_revert::power_base_too_large);
-  else if (exponent < 56) FUZZ_CHECK(got.revert() != bancor_revert::exponent_too_large);
+  if (add_sum >= two_256)
+    FUZZ_CHECK(got.revert() == bancor_revert::addition_overflow);
+  else if (base_n >= two_129)
+    FUZZ_CHECK(got.revert() == bancor_revert::power_base_too_large);
+  else if (exponent < 56)
+    FUZZ_CHECK(got.revert() != bancor_revert::exponent_too_large);
 }
 
 // One-step path: mul(x, y) / d, reverting exactly on overflow.
@@ -162,17 +177,17 @@ void cross(const bancor_evm_result& got, const uint256& Rs, std::uint32_t ws, co
     const wide sum = w(Rs) + w(A);
     const wide product = w(Rt) * w(A);
     if (product >= two_256) {
-    FUZZ_CHECK(!got.ok() && got.revert() == bancor_revert::multiplication_overflow);
-    return;
-  }
+      FUZZ_CHECK(!got.ok() && got.revert() == bancor_revert::multiplication_overflow);
+      return;
+    }
     if (sum >= two_256) {
-    FUZZ_CHECK(!got.ok() && got.revert() == bancor_revert::addition_overflow);
-    return;
-  }
+      FUZZ_CHECK(!got.ok() && got.revert() == bancor_revert::addition_overflow);
+      return;
+    }
     {
-    FUZZ_CHECK(got.ok() && w(got.value()) == product / sum);
-    return;
-  }
+      FUZZ_CHECK(got.ok() && w(got.value()) == product / sum);
+      return;
+    }
   }
   const real exponent = boost::multiprecision::log(1 + r(A) / r(Rs)) * ws / wt;
   const real value = boost::multiprecision::exp(exponent);
@@ -199,8 +214,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool bad_weight = e == 0 || e > M, bad_ratio = e <= 1 || e > 2 * M;
   const auto common = [&](bool bad_exponent, bancor_revert exponent_revert) {
     return checks{{S == 0, bancor_revert::invalid_supply},
-                                                                 {R == 0, bancor_revert::invalid_reserve_balance},
-                                                                 {bad_exponent, exponent_revert}};
+                  {R == 0, bancor_revert::invalid_reserve_balance},
+                  {bad_exponent, exponent_revert}};
   };
   switch (in.ConsumeIntegralInRange<int>(0, 5)) {
     case 0: {
@@ -238,7 +253,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       const auto got = evm::try_cross_reserve_target_amount(S, e, R, wt, A);
       const bool weights_bad = bad_weight || wt == 0 || wt > M;
       if (!arguments_fail(got, checks{{S == 0 || R == 0, bancor_revert::invalid_reserve_balance},
-                                {weights_bad, bancor_revert::invalid_reserve_weight}}))
+                                      {weights_bad, bancor_revert::invalid_reserve_weight}}))
         cross(got, S, e, R, wt, A);
       same_as_plain(got, [&] { return evm::cross_reserve_target_amount(S, e, R, wt, A); });
     }

@@ -70,7 +70,8 @@ void check_result(const std::vector<call_order>& bids, const std::vector<call_or
     FUZZ_CHECK(t.quantity.is_positive());
     trade_volume += t.quantity.base();
     const auto b = std::find_if(bids.begin(), bids.end(), [&](const call_order& o) { return o.id == t.buy_order; });
-    const auto s = std::find_if(offers.begin(), offers.end(), [&](const call_order& o) { return o.id == t.sell_order; });
+    const auto s =
+        std::find_if(offers.begin(), offers.end(), [&](const call_order& o) { return o.id == t.sell_order; });
     FUZZ_CHECK(b != bids.end() && s != offers.end());
     FUZZ_CHECK(t.buyer_price <= b->limit && t.seller_price >= s->limit);  // individually rational
   }

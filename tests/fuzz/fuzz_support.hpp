@@ -11,12 +11,12 @@
 namespace evmarket_fuzz {
 
 /// Aborts (a crash libFuzzer reports and saves) when a property fails.
-#define FUZZ_CHECK(condition)                                                                          \
-  do {                                                                                                 \
-    if (!(condition)) {                                                                                \
-      std::fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__, #condition);            \
-      std::abort();                                                                                    \
-    }                                                                                                  \
+#define FUZZ_CHECK(condition)                                                               \
+  do {                                                                                      \
+    if (!(condition)) {                                                                     \
+      std::fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__, #condition); \
+      std::abort();                                                                         \
+    }                                                                                       \
   } while (false)
 
 /// An integer that is usually small and sometimes an extreme of its type (zero, negative, the

@@ -18,12 +18,18 @@ namespace {
 
 double arbitrary_value(FuzzedDataProvider& in) {
   switch (in.ConsumeIntegralInRange<int>(0, 19)) {
-    case 0: return std::numeric_limits<double>::quiet_NaN();
-    case 1: return std::numeric_limits<double>::infinity();
-    case 2: return in.ConsumeFloatingPointInRange<double>(-1e9, 1e9);
-    case 3: return in.ConsumeFloatingPointInRange<double>(-1e-9, 1e-9);
-    case 4: return static_cast<double>(in.ConsumeIntegralInRange<int>(-100, 100)) / 8;
-    default: return static_cast<double>(in.ConsumeIntegralInRange<int>(-3, 40));
+    case 0:
+      return std::numeric_limits<double>::quiet_NaN();
+    case 1:
+      return std::numeric_limits<double>::infinity();
+    case 2:
+      return in.ConsumeFloatingPointInRange<double>(-1e9, 1e9);
+    case 3:
+      return in.ConsumeFloatingPointInRange<double>(-1e-9, 1e-9);
+    case 4:
+      return static_cast<double>(in.ConsumeIntegralInRange<int>(-100, 100)) / 8;
+    default:
+      return static_cast<double>(in.ConsumeIntegralInRange<int>(-3, 40));
   }
 }
 

@@ -39,7 +39,7 @@ void check_same(const Book& book, const reference_book& ref) {
     FUZZ_CHECK(got.size() == want.size());
     for (std::size_t k = 0; k < got.size(); ++k) {
       const reference_order& o = want[k];
-      const resting_order expected{oid(o.id),   who(o.owner),  o.order_side,   px(o.limit),
+      const resting_order expected{oid(o.id),  who(o.owner), o.order_side,  px(o.limit),
                                    wh(o.open), wh(o.filled), wh(o.entered), o.all_or_none};
       FUZZ_CHECK(got[k] == expected);
       open += o.open;
@@ -78,7 +78,8 @@ void run(FuzzedDataProvider& in, self_trade_prevention stp, bool midpoint) {
       got = book.reduce(oid(id), wh(amount));
     } else {
       const auto id = in.ConsumeIntegralInRange<std::uint64_t>(1, 24);
-      const std::int64_t new_price = midpoint ? in.ConsumeIntegralInRange<std::int64_t>(-2, 1LL << 40) : edgy_int(in, 40);
+      const std::int64_t new_price =
+          midpoint ? in.ConsumeIntegralInRange<std::int64_t>(-2, 1LL << 40) : edgy_int(in, 40);
       const std::int64_t new_open = edgy_int(in, 30);
       want = ref.replace(id, new_price, new_open);
       got = book.replace(oid(id), px(new_price), wh(new_open));

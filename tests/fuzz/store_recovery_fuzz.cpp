@@ -61,8 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       blocks.assign(store.ledger().blocks().begin(), store.ledger().blocks().end());
     }
     const bytes left = read_file(path);
-    if (size >= frame_log::magic.size())
-      FUZZ_CHECK(left.size() <= size && std::equal(left.begin(), left.end(), data));
+    if (size >= frame_log::magic.size()) FUZZ_CHECK(left.size() <= size && std::equal(left.begin(), left.end(), data));
     const toy_store again(path, {}, {}, {}, {.sync_on_commit = false});
     FUZZ_CHECK(again.truncated_bytes() == 0);
     FUZZ_CHECK(again.ledger().size() == blocks.size());

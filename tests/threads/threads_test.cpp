@@ -94,7 +94,8 @@ void auctions(summary& out, std::uint64_t seed) {
 void ledgers(summary& out, std::uint64_t seed) {
   chain<toy::hasher, toy::verifier> own;
   const toy::signer signer(static_cast<std::uint8_t>(seed));
-  for (int h = 0; h < 20; ++h) own.append(signer, {bytes(24, static_cast<std::uint8_t>(seed + static_cast<std::uint64_t>(h)))}, h);
+  for (int h = 0; h < 20; ++h)
+    own.append(signer, {bytes(24, static_cast<std::uint8_t>(seed + static_cast<std::uint64_t>(h)))}, h);
   CHECK(own.verify().ok());
   out.tips.push_back(own.tip_hash());
 #if EVMARKET_THREADS_TEST_SODIUM
@@ -107,7 +108,9 @@ void ledgers(summary& out, std::uint64_t seed) {
 
 void numerics(summary& out, std::uint64_t seed, const shared_inputs& shared) {
   const double k = 2.0 + static_cast<double>(seed);
-  out.weights = analytic_hierarchy<>{}.evaluate(pairwise_matrix::from_rows({{1, k, 2 * k}, {1 / k, 1, 2}, {1 / (2 * k), 0.5, 1}})).weights;
+  out.weights = analytic_hierarchy<>{}
+                    .evaluate(pairwise_matrix::from_rows({{1, k, 2 * k}, {1 / k, 1, 2}, {1 / (2 * k), 0.5, 1}}))
+                    .weights;
   for (const double w : shared.ahp.evaluate(shared.judgments).weights) out.shared_weights_sum += w;
   const bancor_curve<bin_float50> curve(1000 + static_cast<int>(seed), 250, bin_float50("0.5"));
   out.purchase = curve.purchase_return(10 + static_cast<int>(seed)).str(30);
