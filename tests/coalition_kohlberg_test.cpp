@@ -146,3 +146,13 @@ TEST_CASE("bad input to the checker") {
   const auto one = tu_game<double>::from_table(1, {0, 4});
   CHECK(kohlberg_check(one, std::span<const Q>(std::vector<Q>{4})).holds);
 }
+
+TEST_CASE("values beyond the int64 range are checked exactly, without converting them to integers") {
+  // Found by tests/fuzz/nucleolus_fuzz: the fast integer path converted 5.6e307 to long long.
+  const double huge = 5.59147e307;
+  const auto game = tu_game<double>::from_table(2, {0.0, 0.0, 0.0, huge});
+  const std::vector<exact_rational> half{exact_rational(huge) / 2, exact_rational(huge) / 2};
+  CHECK(kohlberg_check(game, std::span<const exact_rational>(half)).holds);
+  const std::vector<exact_rational> skewed{exact_rational(huge), exact_rational(0)};
+  CHECK_FALSE(kohlberg_check(game, std::span<const exact_rational>(skewed)).holds);
+}

@@ -8,6 +8,8 @@
 #include <Eigen/Eigenvalues>
 
 #include <cmath>
+#include <limits>
+#include <string>
 #include <random>
 #include <vector>
 
@@ -385,4 +387,35 @@ TEST_CASE("the power iteration's guard and large matrices") {
   const pairwise_matrix four = random_saaty_matrix(4, rng);
   CHECK_THROWS_AS((void)priorities(four, principal_eigenvector{1e-13, 1}), solver_failure);
   CHECK_NOTHROW((void)priorities(cycle, principal_eigenvector{1e-13, 1}));  // 3x3: the start is exact
+}
+
+TEST_CASE("judgments spanning more than double precision holds are refused, not turned into zero weights") {
+  // Found by tests/fuzz/ahp_fuzz: every judgment 1.8e308 (each valid, with its reciprocal) gave
+  // weights that underflowed to exactly 0.
+  for (const std::size_t n : {3u, 5u, 9u}) {
+    CAPTURE(n);
+    const std::vector<double> upper(n * (n - 1) / 2, std::numeric_limits<double>::max());
+    const pairwise_matrix m = pairwise_matrix::from_upper_triangle(n, upper);
+    const auto refused = [](auto evaluate) {
+      try {
+        evaluate();
+      } catch (const bad_input& e) {
+        return e.field() == "judgments" && std::string(e.what()).find("orders of magnitude") != std::string::npos;
+      }
+      return false;
+    };
+    CHECK(refused([&] { return analytic_hierarchy<>{}.evaluate(m); }));
+    CHECK(refused([&] { return analytic_hierarchy<geometric_mean>{}.evaluate(m); }));
+    // Column normalisation keeps every weight representable here; whatever it returns is positive.
+    try {
+      for (const double w : analytic_hierarchy<column_normalised_mean>{}.evaluate(m).weights)
+        CHECK((std::isfinite(w) && w > 0));
+    } catch (const bad_input& e) {
+      CHECK(e.field() == "judgments");
+    }
+  }
+  // Wide but representable judgments still give positive weights.
+  const std::vector<double> wide{1e100, 1e100, 1e100};
+  const auto r = analytic_hierarchy<>{}.evaluate(pairwise_matrix::from_upper_triangle(3, wide));
+  for (const double w : r.weights) CHECK(w > 0);
 }

@@ -1,5 +1,6 @@
 // The durable chain store: crash recovery at every cut of the last frame, corruption reports.
 #include "ledger_toy_crypto.hpp"
+#include "temp_dir.hpp"
 
 #include <evmarket/ledger/store.hpp>
 
@@ -19,22 +20,9 @@ namespace {
 
 using toy_store = chain_store<toy::hasher, toy::verifier>;
 
-// A fresh directory under the system's temp dir, removed with everything in it.
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() /
-           ("evmarket_ledger_store_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~temp_dir() {
-    std::error_code ignored;
-    fs::remove_all(path, ignored);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
+using temp_dir_base = evmarket_test::temp_dir;
+struct temp_dir : temp_dir_base {
+  temp_dir() : temp_dir_base("evmarket_ledger_store") {}
 };
 
 bytes read_file(const fs::path& p) {

@@ -425,7 +425,8 @@ concept PricingRule = requires(Rule& rule, const call_market& market, clearing_b
 
 /// A call auction with a pricing rule held as a policy. It keeps its working memory between
 /// clearings (a market session clears every period). clear() is all-or-nothing: on bad input it
-/// throws before the rule (a stateful rule's random engine) changes.
+/// throws before the rule (a stateful rule's random engine) changes. clear() reuses the object's
+/// working memory: one call_auction per thread (clear_call has no shared state at all).
 template <class Rule>
 class call_auction {
   static_assert(PricingRule<Rule>,

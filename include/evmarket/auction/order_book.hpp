@@ -251,7 +251,8 @@ struct ladder_entry {
 
 /// A continuous double auction over one product (energy for one trading period). Listener
 /// receives the events (OrderBookListener); PriceRule sets trade prices (TradePriceRule). The
-/// rules are stated at the top of this header.
+/// rules are stated at the top of this header. Single writer: one thread at a time (const
+/// queries from several threads are safe while nobody modifies the book).
 template <class Listener = null_order_book_listener, class PriceRule = resting_order_price>
 class order_book {
   static_assert(OrderBookListener<Listener>,

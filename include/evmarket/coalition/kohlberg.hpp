@@ -195,8 +195,10 @@ template <GameValue Value>
     }
   }
   // |excess| <= largest * D + n * largest_x: int64 is safe below 2^62.
-  const cpp_int bound = cpp_int(static_cast<long long>(largest_value)) * denominator + largest_x * static_cast<long long>(n + 1);
-  if (integral && bound < (cpp_int(1) << 62)) {
+  // Converted only below 2^62: a larger double does not fit a long long (the conversion is UB).
+  const bool small_values = integral && largest_value < 0x1p62;
+  if (small_values && cpp_int(static_cast<long long>(largest_value)) * denominator +
+                              largest_x * static_cast<long long>(n + 1) < (cpp_int(1) << 62)) {
     const auto d = static_cast<std::int64_t>(denominator);
     std::vector<std::int64_t> x(n);
     for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<std::int64_t>(scaled_x[i]);

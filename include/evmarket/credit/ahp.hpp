@@ -134,6 +134,13 @@ namespace detail {
 inline std::vector<double> to_weights(const Eigen::VectorXd& v) {
   std::vector<double> w(static_cast<std::size_t>(v.size()));
   Eigen::VectorXd::Map(w.data(), v.size()) = v / v.sum();
+  // Judgments valid one by one (say 1e308 and its reciprocal) can still span more orders of
+  // magnitude than a double holds: a weight then underflows to 0 or the sums overflow. Refuse
+  // rather than return a weight that is not a positive number.
+  for (std::size_t i = 0; i < w.size(); ++i)
+    if (!std::isfinite(w[i]) || w[i] <= 0.0)
+      throw bad_input("judgments", "a matrix whose weight " + std::to_string(i) + " comes out as " + describe(w[i]),
+                      "the judgments span more orders of magnitude than double precision holds");
   return w;
 }
 

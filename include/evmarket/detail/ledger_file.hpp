@@ -14,6 +14,7 @@
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #else
@@ -26,6 +27,12 @@ EVMARKET_BEGIN_NAMESPACE
 class store_error : public error {
 public:
   using error::error;
+};
+
+/// Another writer (in this process or another) holds the store's file open for appending.
+class store_locked : public store_error {
+public:
+  using store_error::store_error;
 };
 
 namespace detail {
@@ -110,6 +117,17 @@ public:
   }
   void sync() const {
     if (::fsync(fd_) != 0) fail("fsync");
+  }
+  /// Takes an exclusive advisory lock (flock) without waiting; throws store_locked when another
+  /// open file description holds it. flock, not fcntl: an fcntl lock belongs to the process and
+  /// would vanish when any descriptor of the file is closed, and would not stop a second writer in
+  /// the same process. The kernel drops the lock when the descriptor closes or the process dies.
+  void lock_exclusive() const {
+    while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EINTR) continue;
+      if (errno == EWOULDBLOCK) throw store_locked("'" + path_ + "' is already open for writing by another writer");
+      fail("flock");
+    }
   }
   /// Makes a newly created file's directory entry durable (fsync on the file alone does not).
   void sync_directory() const {

@@ -180,7 +180,8 @@ template <Hasher H, Verifier V>
 }
 
 /// A chain of blocks held in memory. Every block is verified before it joins, so the chain
-/// always verifies; verify() re-checks it (after loading, or to audit).
+/// always verifies; verify() re-checks it (after loading, or to audit). Single writer: append from
+/// one thread at a time; const members (verify, at, prove) may run on several threads at once.
 template <Hasher H, Verifier V>
 class chain {
  public:

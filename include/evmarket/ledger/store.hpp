@@ -4,6 +4,23 @@
 /// {u32 length, u32 CRC-32 of the length, payload, u32 CRC-32 of the payload}. Opening recovers
 /// from a crash by truncating a torn last frame; a damaged frame with intact frames after it is
 /// corruption, not a crash, and is reported instead of silently dropping committed blocks.
+///
+/// Durability contract:
+/// - A commit that has returned survives the death of the process (a crash, SIGKILL) whatever the
+///   options: its frame is complete in the kernel's page cache before commit() returns.
+/// - It survives a power cut or an operating-system crash when it was made with
+///   `sync_on_commit` (the default: commit() returns after fsync), or once a later `sync()` has
+///   returned (group commit: with `sync_on_commit = false`, call sync() after a batch).
+/// - A commit that threw, or was in flight when the process died, is either wholly present or
+///   wholly absent after the next open; a partly written (torn) last frame is cut off.
+/// - A failed write (disk full, file-size limit, I/O error) throws store_error; the file is cut
+///   back to its last complete frame and the in-memory chain is unchanged.
+///
+/// Concurrency: one writer per file. A writer holds an exclusive advisory lock (flock) for as long
+/// as it is open, so a second writer, in this process or another, gets store_locked instead of
+/// interleaving frames. Readers (`read_only`) take no lock and may open while a writer appends: they
+/// see every frame complete at the moment they read, and never modify the file. A store object is
+/// not itself thread-safe: share it between threads only behind the caller's own mutex.
 
 #include <evmarket/core/error.hpp>
 #include <evmarket/detail/ledger_file.hpp>
@@ -20,11 +37,15 @@
 
 EVMARKET_BEGIN_NAMESPACE
 
-/// How the store writes.
+/// How the store opens and writes.
 struct store_options {
   /// fsync after every commit: a commit that returned survives a power cut. Turn off only when
-  /// losing the last few blocks on a crash is acceptable (they are then truncated cleanly).
+  /// losing the blocks committed since the last sync() on a power cut is acceptable (they are then
+  /// truncated cleanly); a process crash loses nothing either way.
   bool sync_on_commit = true;
+  /// Open an existing file for reading only: no lock, no recovery truncation, commits refused.
+  /// A torn or in-progress last frame is skipped, not removed.
+  bool read_only = false;
 };
 
 /// The framed, checksummed, append-only file underneath chain_store.
@@ -35,45 +56,31 @@ public:
   /// Bytes a frame adds around its payload.
   static constexpr std::size_t frame_overhead = 12;
 
-  /// Opens (or creates) the file at `path` and recovers it: a torn last frame is cut off.
+  /// Opens (or creates) the file at `path` and recovers it: a torn last frame is cut off. A writer
+  /// takes the file's exclusive lock first (store_locked when another writer holds it).
   explicit frame_log(const std::string& path, store_options options = {})
-      : file_(path, O_RDWR | O_CREAT), options_(options) {
+      : file_(path, options.read_only ? O_RDONLY : O_RDWR | O_CREAT), options_(options) {
+    if (!options_.read_only) file_.lock_exclusive();
     const bytes content = file_.read_all();
     if (content.size() < magic.size()) {
       // An empty file, or one torn while its magic was written: start it afresh.
       if (!std::equal(content.begin(), content.end(), magic.begin()))
         throw store_error("'" + path + "' is not an evmarket ledger file");
+      end_ = magic.size();
+      if (options_.read_only) return;
       file_.write_at(0, magic);
       file_.truncate(magic.size());
       file_.sync();
       file_.sync_directory();
-      end_ = magic.size();
       return;
     }
     if (!std::equal(magic.begin(), magic.end(), content.begin()))
       throw store_error("'" + path + "' is not an evmarket ledger file (bad magic)");
-    std::size_t position = magic.size();
-    while (position < content.size()) {
-      const std::size_t left = content.size() - position;
-      if (left < 8) break;  // torn inside a frame header
-      const byte_view header(content.data() + position, 8);
-      const std::uint32_t length = read_u32(header.data());
-      if (detail::crc32::of(header.first(4)) != read_u32(header.data() + 4)) {
-        if (all_zero(content, position)) break;  // a crash extended the file with zeros
-        throw store_error("'" + path + "' is corrupted: bad frame header at offset " + std::to_string(position));
-      }
-      if (left - 8 < static_cast<std::size_t>(length) + 4) break;  // torn inside the payload
-      const byte_view payload(content.data() + position + 8, length);
-      if (detail::crc32::of(payload) != read_u32(payload.data() + payload.size())) {
-        if (position + frame_overhead + length == content.size()) break;  // the last write did not land
-        throw store_error("'" + path + "' is corrupted: bad frame checksum at offset " + std::to_string(position));
-      }
-      frames_.emplace_back(payload.begin(), payload.end());
-      position += frame_overhead + length;
-    }
+    const std::size_t position = scan(path, content);
     end_ = position;
     if (position < content.size()) {
       truncated_ = content.size() - position;
+      if (options_.read_only) return;
       file_.truncate(position);
       file_.sync();
     }
@@ -82,6 +89,7 @@ public:
   /// Appends one frame; when sync_on_commit is set it is on disk when this returns. On a write
   /// error the file is cut back to its previous end and the error rethrown.
   void append(byte_view payload) {
+    if (options_.read_only) throw store_error("cannot append: the ledger file was opened read-only");
     detail::require(payload.size() <= 0xFFFFFFFFU - frame_overhead, "payload.size", payload.size(),
                     "is larger than a frame can hold");
     bytes frame(frame_overhead + payload.size());
@@ -104,6 +112,12 @@ public:
     end_ += frame.size();
   }
 
+  /// Makes every frame appended so far durable (fsync); the group commit of the durability
+  /// contract when sync_on_commit is off.
+  void sync() const {
+    if (!options_.read_only) file_.sync();
+  }
+
   /// The payloads found when the file was opened (moved out by the first call).
   [[nodiscard]] std::vector<bytes> take_frames() noexcept { return std::move(frames_); }
   /// Bytes of a torn last frame that recovery cut off (0 after a clean shutdown).
@@ -112,6 +126,29 @@ public:
   [[nodiscard]] std::uint64_t size() const noexcept { return end_; }
 
 private:
+  // Reads the frames after the magic into frames_; returns where the intact frames end.
+  std::size_t scan(const std::string& path, const bytes& content) {
+    std::size_t position = magic.size();
+    while (position < content.size()) {
+      const std::size_t left = content.size() - position;
+      if (left < 8) break;  // torn inside a frame header
+      const byte_view header(content.data() + position, 8);
+      const std::uint32_t length = read_u32(header.data());
+      if (detail::crc32::of(header.first(4)) != read_u32(header.data() + 4)) {
+        if (all_zero(content, position)) break;  // a crash extended the file with zeros
+        throw store_error("'" + path + "' is corrupted: bad frame header at offset " + std::to_string(position));
+      }
+      if (left - 8 < static_cast<std::size_t>(length) + 4) break;  // torn inside the payload
+      const byte_view payload(content.data() + position + 8, length);
+      if (detail::crc32::of(payload) != read_u32(payload.data() + payload.size())) {
+        if (position + frame_overhead + length == content.size()) break;  // the last write did not land
+        throw store_error("'" + path + "' is corrupted: bad frame checksum at offset " + std::to_string(position));
+      }
+      frames_.emplace_back(payload.begin(), payload.end());
+      position += frame_overhead + length;
+    }
+    return position;
+  }
   static std::uint32_t read_u32(const std::uint8_t* p) noexcept {
     return static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
            (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
@@ -132,12 +169,14 @@ private:
 };
 
 /// A chain kept in a frame_log: every committed block is one frame. Opening replays and
-/// verifies every stored block; committing verifies, writes, then appends in memory.
+/// verifies every stored block; committing verifies, writes, then appends in memory. Single
+/// writer: see the file comment for the durability contract and the lock.
 template <Hasher H, Verifier V>
 class chain_store {
 public:
-  /// Opens (or creates) the store at `path`. Throws store_error when the file is corrupted or
-  /// holds a block that does not verify (recovery only ever removes a torn, uncommitted frame).
+  /// Opens (or creates) the store at `path`. Throws store_locked when another writer has it open,
+  /// store_error when the file is corrupted or holds a block that does not verify (recovery only
+  /// ever removes a torn, uncommitted frame).
   explicit chain_store(const std::string& path, H hasher = H{}, V verifier = V{}, std::vector<bytes> authorities = {},
                        store_options options = {})
       : log_(path, options), chain_(std::move(hasher), std::move(verifier), std::move(authorities)) {
@@ -167,6 +206,10 @@ public:
     commit(seal_block(chain_.hasher(), signer, chain_.size(), chain_.tip_hash(), std::move(records), timestamp));
     return chain_.blocks().back();
   }
+
+  /// Makes every commit so far durable against a power cut (fsync); needed only when the store was
+  /// opened with sync_on_commit off.
+  void sync() const { log_.sync(); }
 
   /// The chain as stored.
   [[nodiscard]] const chain<H, V>& ledger() const noexcept { return chain_; }
