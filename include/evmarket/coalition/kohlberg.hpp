@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -92,11 +93,12 @@ template <class Int, class ScaledValue>
 kohlberg_certificate kohlberg_dense(std::size_t n, ScaledValue scaled_value, const std::vector<Int>& x,
                                     const boost::multiprecision::cpp_int& denominator, std::vector<std::size_t> lower_tight) {
   const std::size_t count = std::size_t{1} << n;
-  std::vector<Int> sums(count), excesses(count);
-  for (std::size_t s = 1; s < count; ++s) {
-    sums[s] = sums[s & (s - 1)] + x[static_cast<std::size_t>(std::countr_zero(static_cast<coalition>(s)))];
-    excesses[s] = scaled_value(s) - sums[s];
-  }
+  // One array (at 25 players each is 256 MiB): x(S) first, turned into the excess in place once
+  // every sum that builds on it is done.
+  std::vector<Int> excesses(count);
+  for (std::size_t s = 1; s < count; ++s)
+    excesses[s] = excesses[s & (s - 1)] + x[static_cast<std::size_t>(std::countr_zero(static_cast<coalition>(s)))];
+  for (std::size_t s = 1; s < count; ++s) excesses[s] = scaled_value(s) - excesses[s];
   std::vector<std::uint32_t> order;
   order.reserve(count - 2);
   for (std::size_t s = 1; s + 1 < count; ++s) order.push_back(static_cast<std::uint32_t>(s));
@@ -145,7 +147,9 @@ template <GameValue Value>
   const std::size_t n = game.players();
   detail::require(allocation.size() == n, "allocation.size()", allocation.size(), "needs one payoff per player");
   detail::require(n <= max_dense_players, "players", n, "Kohlberg's criterion enumerates 2^n coalitions (at most 25 players)");
-  const tu_game<Value> table = game.tabulated();
+  std::optional<tu_game<Value>> tabulated;  // a tabulated game is read in place, not copied
+  if (!game.is_tabulated()) tabulated = game.tabulated();
+  const tu_game<Value>& table = tabulated ? *tabulated : game;
   const std::size_t count = std::size_t{1} << n;
 
   kohlberg_certificate verdict;
@@ -201,7 +205,8 @@ template <GameValue Value>
     std::vector<std::int64_t> x(n);
     for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<std::int64_t>(scaled_x[i]);
     auto scaled_value = [&](std::size_t s) {
-      return static_cast<std::int64_t>(table.value(static_cast<coalition>(s))) * d;
+      if constexpr (std::same_as<Value, double>) return static_cast<std::int64_t>(table.table()[s]) * d;
+      else return static_cast<std::int64_t>(table.value(static_cast<coalition>(s))) * d;
     };
     return detail::kohlberg_dense<std::int64_t>(n, scaled_value, x, denominator, std::move(lower_tight));
   }
