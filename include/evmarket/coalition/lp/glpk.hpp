@@ -58,12 +58,12 @@ public:
   }
   glpk_backend(const glpk_backend&) = delete;
   glpk_backend& operator=(const glpk_backend&) = delete;
-  ~glpk_backend() { release(); }
+  ~glpk_backend() { release(true); }
 
   /// A new, empty problem with `columns` free columns and a zero objective.
   void reset(std::size_t columns) {
     const int count = to_int(columns);
-    release();
+    release(false);
     run("reset (glp_create_prob)", [&] {
       problem_ = glp_create_prob();
       glp_set_obj_dir(problem_, GLP_MIN);
@@ -201,8 +201,9 @@ private:
     ++guard.live_problems;
   }
 
-  // Deletes the problem if it still exists; frees the thread's environment when nothing is left in it.
-  void release() noexcept {
+  // Deletes the problem if it still exists; with `last_use`, also frees the thread's environment
+  // when nothing is left in it.
+  void release(bool last_use) noexcept {
     if (problem_ == nullptr || owner_ != std::this_thread::get_id()) return;  // another thread's memory: leave it
     detail::glpk_guard_state& guard = detail::glpk_guard();
     glp_prob* p = problem_;
@@ -210,7 +211,7 @@ private:
     if (generation_ != guard.generation) return;  // freed with the environment after an error
     auto erase = [&] {
       glp_delete_prob(p);
-      if (--guard.live_problems == 0) {
+      if (--guard.live_problems == 0 && last_use) {
         int blocks = 0;
         glp_mem_usage(&blocks, nullptr, nullptr, nullptr);
         if (blocks == 0) glp_free_env();  // nothing of the host's in it either
