@@ -421,7 +421,9 @@ TEST_CASE_TEMPLATE("a game written in decimals has the decimal game's exact nucl
     const std::vector<long long> claims{35, 70, 105};
     const std::vector<std::pair<long long, std::vector<Q>>> table{
         {35, {Q(7, 60), Q(7, 60), Q(7, 60)}}, {70, {Q(7, 40), Q(21, 80), Q(21, 80)}}, {105, {Q(7, 40), Q(7, 20), Q(21, 40)}}};
-    for (const auto& [estate, expected] : table) {
+    for (const auto& row : table) {
+      const long long estate = row.first;
+      const std::vector<Q>& expected = row.second;
       CAPTURE(estate);
       const auto result = nucleolus<Backend>(decimal_bankruptcy_game(claims, estate));
       CHECK(result.certified());
