@@ -32,7 +32,7 @@
 #include <evmarket/coalition/kohlberg.hpp>
 #include <evmarket/coalition/lp/backend.hpp>
 #include <evmarket/detail/coalition_span.hpp>
-#include <evmarket/detail/decimal_reading.hpp>
+#include <evmarket/detail/coalition_decimal.hpp>
 
 #include <algorithm>
 #include <bit>

@@ -7,7 +7,7 @@
 
 #include <evmarket/coalition/lp/backend.hpp>
 #include <evmarket/core/error.hpp>
-#include <evmarket/detail/glpk_guard.hpp>
+#include <evmarket/detail/coalition_glpk_guard.hpp>
 
 #include <glpk.h>
 
@@ -31,8 +31,8 @@ struct glpk_options {
 /// GLPK behind the LpBackend concept. Neither copyable nor movable; each object owns one glp_prob.
 ///
 /// Never aborts: every GLPK internal error becomes solver_failure naming the step (see
-/// detail/glpk_guard.hpp). Such an error frees the calling thread's GLPK environment, as GLPK's
-/// manual requires, and with it every GLPK object of that thread, including those of other
+/// detail/coalition_glpk_guard.hpp). Such an error frees the calling thread's GLPK environment, as
+/// GLPK's manual requires, and with it every GLPK object of that thread, including those of other
 /// glpk_backend objects (which then throw solver_failure until reset()) and any the host created
 /// directly with GLPK on that thread. Later solves work.
 ///
