@@ -3,6 +3,7 @@
 # of the core and of every component built into this installation.
 set(_evmarket_deb_depends "libeigen3-dev (>= 3.4)" "libboost-dev (>= 1.74)")
 set(_evmarket_deb_package_lp "libglpk-dev")
+set(_evmarket_deb_package_clp "coinor-libclp-dev")
 set(_evmarket_deb_package_sodium "libsodium-dev (>= 1.0.18)")
 set(_evmarket_deb_package_openssl "libssl-dev (>= 3.0)")
 set(_evmarket_deb_package_ocpp "nlohmann-json3-dev (>= 3.10)")

@@ -4,6 +4,9 @@
 #if defined(EVMARKET_LINK_TEST_LP)
 #include <evmarket/lp.hpp>
 #endif
+#if defined(EVMARKET_LINK_TEST_CLP)
+#include <evmarket/clp.hpp>
+#endif
 #if defined(EVMARKET_LINK_TEST_SODIUM)
 #include <evmarket/ledger/sodium.hpp>
 #endif

@@ -105,6 +105,8 @@ public:
   [[nodiscard]] coalition grand() const noexcept { return grand_coalition(players_); }
   /// True when v is tabulated (every value already validated).
   [[nodiscard]] bool is_tabulated() const noexcept { return !function_; }
+  /// The table of a tabulated game, indexed by coalition bitmask (empty for a callable).
+  [[nodiscard]] std::span<const Value> table() const noexcept { return table_; }
 
   /// v(S); throws bad_input for a coalition outside N or a non-finite callable value.
   [[nodiscard]] Value value(coalition members) const {

@@ -14,7 +14,9 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -84,54 +86,78 @@ inline boost::multiprecision::cpp_int lcm_of(const boost::multiprecision::cpp_in
   return a / boost::multiprecision::gcd(a, b) * b;
 }
 
-// Excesses of every proper coalition, scaled by a common denominator to integers so that they
-// compare and add fast; Int is std::int64_t when every scaled value is small enough, else cpp_int.
-// Only the top of the order is needed (until the levels span R^n), so it is sorted lazily in
-// growing chunks.
+// Partial sums of x over the bit patterns of a slice of the players: sums[m] = x(m).
+template <class Int>
+std::vector<Int> slice_sums(const std::vector<Int>& x, std::size_t first, std::size_t bits) {
+  std::vector<Int> sums(std::size_t{1} << bits);
+  for (std::size_t m = 1; m < sums.size(); ++m)
+    sums[m] = sums[m & (m - 1)] + x[first + static_cast<std::size_t>(std::countr_zero(static_cast<coalition>(m)))];
+  return sums;
+}
+
+// The proper coalitions whose excess is among the `keep` largest (ties at the boundary included,
+// so the last level is complete), sorted by decreasing excess. Two streaming passes over the
+// 2^n excesses; nothing of size 2^n is stored.
+template <class Int, class Excess>
+std::vector<std::uint32_t> top_coalitions(std::size_t count, std::size_t keep, Excess excess) {
+  std::vector<Int> best;
+  bool have_cut = false;
+  Int cut{};
+  auto compact = [&] {
+    std::nth_element(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(keep - 1), best.end(), std::greater<>());
+    best.resize(keep);
+    cut = best[keep - 1];
+    have_cut = true;
+  };
+  for (std::size_t s = 1; s + 1 < count; ++s) {
+    const Int e = excess(s);
+    if (have_cut && !(e > cut)) continue;
+    best.push_back(e);
+    if (best.size() >= 2 * keep) compact();
+  }
+  if (best.size() > keep) compact();
+  const Int floor = have_cut ? cut : *std::min_element(best.begin(), best.end());
+  std::vector<std::pair<Int, std::uint32_t>> chosen;
+  for (std::size_t s = 1; s + 1 < count; ++s) {
+    Int e = excess(s);
+    if (!(e < floor)) chosen.emplace_back(std::move(e), static_cast<std::uint32_t>(s));
+  }
+  std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  std::vector<std::uint32_t> order(chosen.size());
+  for (std::size_t k = 0; k < chosen.size(); ++k) order[k] = chosen[k].second;
+  return order;
+}
+
+// Kohlberg's test over all proper coalitions of a tabulated game, with values and x scaled by a
+// common denominator to integers so that they compare and add fast; Int is std::int64_t when
+// every scaled value is small enough, else cpp_int. x(S) comes from two small tables of partial
+// sums (low and high halves of the players). Only the top of the excess order is needed (until the
+// levels span R^n): the largest excesses are taken first, and more only when they ran out.
 template <class Int, class ScaledValue>
 kohlberg_certificate kohlberg_dense(std::size_t n, ScaledValue scaled_value, const std::vector<Int>& x,
                                     const boost::multiprecision::cpp_int& denominator, std::vector<std::size_t> lower_tight) {
-  const std::size_t count = std::size_t{1} << n;
-  std::vector<Int> sums(count), excesses(count);
-  for (std::size_t s = 1; s < count; ++s) {
-    sums[s] = sums[s & (s - 1)] + x[static_cast<std::size_t>(std::countr_zero(static_cast<coalition>(s)))];
-    excesses[s] = scaled_value(s) - sums[s];
+  const std::size_t count = std::size_t{1} << n, low_bits = n / 2;
+  const std::vector<Int> low = slice_sums(x, 0, low_bits), high = slice_sums(x, low_bits, n - low_bits);
+  const std::size_t low_mask = low.size() - 1;
+  auto excess = [&](std::size_t s) -> Int { return scaled_value(s) - (low[s & low_mask] + high[s >> low_bits]); };
+  for (std::size_t keep = std::min<std::size_t>(16 * n, count - 2);; keep = std::min(4 * keep, count - 2)) {
+    const std::vector<std::uint32_t> order = top_coalitions<Int>(count, keep, excess);
+    std::size_t position = 0;
+    auto next_level = [&](std::vector<std::vector<std::uint32_t>>& level) {
+      if (position >= order.size()) return false;
+      const Int value = excess(order[position]);
+      for (; position < order.size() && excess(order[position]) == value; ++position) level.push_back(members_of(order[position]));
+      return true;
+    };
+    kohlberg_certificate verdict = kohlberg_levels(n, lower_tight, next_level);
+    const bool ran_out = position >= order.size() && order.size() < count - 2;
+    if (verdict.holds || !ran_out) {
+      verdict.max_excess = exact_rational(boost::multiprecision::cpp_int(excess(order.front())), denominator);
+      return verdict;
+    }
   }
-  std::vector<std::uint32_t> order;
-  order.reserve(count - 2);
-  for (std::size_t s = 1; s + 1 < count; ++s) order.push_back(static_cast<std::uint32_t>(s));
-  auto higher = [&](std::uint32_t a, std::uint32_t b) {
-    return excesses[a] != excesses[b] ? excesses[a] > excesses[b] : a < b;
-  };
-  std::size_t sorted_end = 0, chunk = 16 * n;
-  auto ensure_sorted = [&](std::size_t position) {
-    while (position >= sorted_end && sorted_end < order.size()) {
-      const std::size_t end = std::min(order.size(), sorted_end + chunk);
-      const auto first = order.begin() + static_cast<std::ptrdiff_t>(sorted_end);
-      const auto last = order.begin() + static_cast<std::ptrdiff_t>(end);
-      if (end < order.size()) std::nth_element(first, last, order.end(), higher);
-      std::sort(first, last, higher);
-      sorted_end = end;
-      chunk *= 2;
-    }
-  };
-  std::size_t position = 0;
-  auto next_level = [&](std::vector<std::vector<std::uint32_t>>& level) {
-    ensure_sorted(position);
-    if (position >= order.size()) return false;
-    const Int value = excesses[order[position]];
-    for (;;) {
-      ensure_sorted(position);
-      if (position >= order.size() || excesses[order[position]] != value) break;
-      level.push_back(members_of(order[position++]));
-    }
-    return true;
-  };
-  ensure_sorted(0);
-  kohlberg_certificate verdict = kohlberg_levels(n, std::move(lower_tight), next_level);
-  if (!order.empty())
-    verdict.max_excess = exact_rational(boost::multiprecision::cpp_int(excesses[order.front()]), denominator);
-  return verdict;
 }
 
 }  // namespace detail
@@ -145,7 +171,9 @@ template <GameValue Value>
   const std::size_t n = game.players();
   detail::require(allocation.size() == n, "allocation.size()", allocation.size(), "needs one payoff per player");
   detail::require(n <= max_dense_players, "players", n, "Kohlberg's criterion enumerates 2^n coalitions (at most 25 players)");
-  const tu_game<Value> table = game.tabulated();
+  std::optional<tu_game<Value>> tabulated;  // a tabulated game is read in place, not copied
+  if (!game.is_tabulated()) tabulated = game.tabulated();
+  const tu_game<Value>& table = tabulated ? *tabulated : game;
   const std::size_t count = std::size_t{1} << n;
 
   kohlberg_certificate verdict;
@@ -185,7 +213,7 @@ template <GameValue Value>
   bool integral = true;
   double largest_value = 0;
   for (std::size_t s = 0; s < count && integral; ++s) {
-    const Value& v = table.value(static_cast<coalition>(s));
+    const Value& v = table.table()[s];
     if constexpr (std::same_as<Value, double>) {
       integral = std::trunc(v) == v && std::abs(v) < integral_limit;
       largest_value = std::max(largest_value, std::abs(v));
@@ -203,7 +231,8 @@ template <GameValue Value>
     std::vector<std::int64_t> x(n);
     for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<std::int64_t>(scaled_x[i]);
     auto scaled_value = [&](std::size_t s) {
-      return static_cast<std::int64_t>(table.value(static_cast<coalition>(s))) * d;
+      if constexpr (std::same_as<Value, double>) return static_cast<std::int64_t>(table.table()[s]) * d;
+      else return static_cast<std::int64_t>(table.value(static_cast<coalition>(s))) * d;
     };
     return detail::kohlberg_dense<std::int64_t>(n, scaled_value, x, denominator, std::move(lower_tight));
   }

@@ -1,7 +1,8 @@
-// A consumer of an installed evmarket, found through find_package(... COMPONENTS lp sodium openssl ocpp).
+// A consumer of an installed evmarket, found through find_package(... COMPONENTS lp clp sodium openssl ocpp).
 #include <evmarket/interop/ocpp.hpp>
 #include <evmarket/ledger/openssl.hpp>
 #include <evmarket/ledger/sodium.hpp>
+#include <evmarket/clp.hpp>
 #include <evmarket/lp.hpp>
 
 #include <array>
@@ -17,7 +18,10 @@ int main() {
 
   // evmarket::lp: the nucleolus of a 2 x 2 assignment game is 3/2 for everyone.
   const nucleolus_result prices = nucleolus(assignment_game<double>({{3, 2}, {2, 3}}));
-  const bool lp_ok = prices.certified() && prices.exact_allocation.at(0) == exact_rational(3, 2);
+  // evmarket::clp: the same on COIN-OR Clp.
+  const nucleolus_result clp_prices = nucleolus<clp_backend>(assignment_game<double>({{3, 2}, {2, 3}}));
+  const bool lp_ok = prices.certified() && prices.exact_allocation.at(0) == exact_rational(3, 2) &&
+                     clp_prices.certified() && clp_prices.exact_allocation == prices.exact_allocation;
 
   // evmarket::sodium and evmarket::openssl agree on SHA-256.
   const std::array<std::uint8_t, 3> abc{'a', 'b', 'c'};
