@@ -41,42 +41,52 @@ inline std::int64_t narrow(int128 value, const char* operation) {
   return static_cast<std::int64_t>(value);
 }
 
-/// numerator / denominator rounded as `mode` says, exactly (denominator != 0).
-inline int128 divide(int128 numerator, int128 denominator, rounding mode) {
+/// numerator / denominator rounded as `mode` says, exactly, in the integer type `Int`
+/// (denominator != 0; negating either operand must not overflow `Int`).
+template <class Int>
+constexpr Int divide_rounded(Int numerator, Int denominator, rounding mode) {
   EVMARKET_ASSERT(denominator != 0);
   if (denominator < 0) {
     numerator = -numerator;
     denominator = -denominator;
   }
-  int128 quotient = numerator / denominator;  // truncates toward zero
-  int128 remainder = numerator % denominator;  // same sign as numerator
+  const Int quotient = numerator / denominator;   // truncates toward zero
+  const Int remainder = numerator % denominator;  // same sign as numerator
   if (remainder == 0) return quotient;
+  const Int away = remainder < 0 ? quotient - 1 : quotient + 1;
+  // |remainder| against what is left to the next multiple: twice |remainder| >= denominator
+  // exactly when |remainder| >= denominator - |remainder|, and that never overflows.
+  const Int magnitude = remainder < 0 ? -remainder : remainder;
+  const Int rest = denominator - magnitude;
   switch (mode) {
     case rounding::toward_zero:
       return quotient;
     case rounding::down:
-      return remainder < 0 ? quotient - 1 : quotient;
+      return remainder < 0 ? away : quotient;
     case rounding::up:
-      return remainder > 0 ? quotient + 1 : quotient;
-    case rounding::nearest: {  // half away from zero
-      int128 twice = remainder < 0 ? -2 * remainder : 2 * remainder;
-      if (twice >= denominator) return remainder < 0 ? quotient - 1 : quotient + 1;
-      return quotient;
-    }
-    case rounding::nearest_even: {
-      int128 twice = remainder < 0 ? -2 * remainder : 2 * remainder;
-      bool away = twice > denominator || (twice == denominator && quotient % 2 != 0);
-      if (away) return remainder < 0 ? quotient - 1 : quotient + 1;
-      return quotient;
-    }
+      return remainder > 0 ? away : quotient;
+    case rounding::nearest:
+      return magnitude >= rest ? away : quotient;  // halves away from zero
+    case rounding::nearest_even:
+      return magnitude > rest || (magnitude == rest && quotient % 2 != 0) ? away : quotient;
   }
   return quotient;
 }
 
-/// a * b / c, exact in 128 bits, rounded as `mode` says; throws when c == 0 or the result leaves int64.
+/// numerator / denominator rounded as `mode` says, exactly (denominator != 0).
+inline int128 divide(int128 numerator, int128 denominator, rounding mode) {
+  return divide_rounded<int128>(numerator, denominator, mode);
+}
+
+/// a * b / c, exact, rounded as `mode` says; throws when c == 0 or the result leaves int64. The
+/// common case (a product that fits 64 bits) stays in 64-bit arithmetic; the rest goes through 128.
 inline std::int64_t mul_div(std::int64_t a, std::int64_t b, std::int64_t c, rounding mode,
                             const char* operation = "multiply-divide") {
   if (c == 0) throw bad_input("divisor", "0", std::string(operation) + " divides by zero");
+  constexpr std::int64_t lowest = std::numeric_limits<std::int64_t>::min();
+  std::int64_t product;
+  if (!__builtin_mul_overflow(a, b, &product) && product != lowest && c != lowest)
+    return divide_rounded<std::int64_t>(product, c, mode);
   return narrow(divide(static_cast<int128>(a) * b, c, mode), operation);
 }
 
@@ -86,11 +96,21 @@ inline std::int64_t round_to_int64(double value, rounding mode, std::string_view
   require_finite(value, field);
   double rounded = 0;
   switch (mode) {
-    case rounding::toward_zero: rounded = std::trunc(value); break;
-    case rounding::down: rounded = std::floor(value); break;
-    case rounding::up: rounded = std::ceil(value); break;
-    case rounding::nearest: rounded = std::round(value); break;
-    case rounding::nearest_even: rounded = std::nearbyint(value); break;  // default FE_TONEAREST
+    case rounding::toward_zero:
+      rounded = std::trunc(value);
+      break;
+    case rounding::down:
+      rounded = std::floor(value);
+      break;
+    case rounding::up:
+      rounded = std::ceil(value);
+      break;
+    case rounding::nearest:
+      rounded = std::round(value);
+      break;
+    case rounding::nearest_even:
+      rounded = std::nearbyint(value);
+      break;  // default FE_TONEAREST
   }
   // 2^63 is exactly representable; anything at or beyond it does not fit.
   constexpr double limit = 9223372036854775808.0;
