@@ -271,6 +271,7 @@ void check_random_periods(std::uint64_t seed) {
   quota_market_session<proportional_allocation, Rule, time_of_use_tariff, over_consumption_penalty, toy_sink> session(
       session_setup(), proportional_allocation(), Rule(), time_of_use_tariff(), over_consumption_penalty(),
       toy_sink(toy::signer(7)));
+  std::map<participant_id, money> settled_payments;
   std::vector<station_id> stations;
   for (int i = 0; i < 12; ++i) stations.push_back(session.enrol_station("S" + std::to_string(i)));
   // run_period completes a period before it returns, so it drives every other period (the one
@@ -315,9 +316,16 @@ void check_random_periods(std::uint64_t seed) {
             (line.metered > line.final_quota ? line.metered - line.final_quota : energy::zero()));
     }
     CHECK(s.auction_surplus == report.clearing.auctioneer_surplus);
+    for (const settlement_line& line : s.lines) settled_payments[line.station] += line.auction_payment;
   }
-  // The ledger's own totals equal the clearings', and the chain verifies.
+  // The ledger's own totals (read back from the chain alone) equal the settlements', and the
+  // chain verifies.
   REQUIRE(session.sink().verify().ok());
+  const auto from_ledger = ledger_net_payments(session.sink());
+  for (const auto& [station, amount] : settled_payments) {
+    const auto found = from_ledger.find(station);
+    CHECK(amount == (found == from_ledger.end() ? money::zero() : found->second));
+  }
   CHECK(session.sink().ledger().size() == 7);
 }
 
