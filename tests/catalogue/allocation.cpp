@@ -59,11 +59,7 @@ void common_rows(section& s, const std::string& entry, Rule rule) {
 
 template <class Rule>
 void credit_rows(section& s, const std::string& entry, Rule rule) {
-  const auto credit = [rule](double c) {
-    return [rule, c] {
-      return requests({{1, 10, 1}, {2, 20, c}});
-    };
-  };
+  const auto credit = [](double c) { return [c] { return requests({{1, 10, 1}, {2, 20, c}}); }; };
   const auto run = [rule](std::vector<station_request>& r) { (void)rule.allocate(watts(5), r); };
   s.on<bad_input>(entry, "NaN credit", "requests[1].credit", "NaN", credit(nan), run, snap_requests, "requests");
   s.on<bad_input>(entry, "+infinite credit", "requests[1].credit", "+inf", credit(inf), run, snap_requests, "requests");

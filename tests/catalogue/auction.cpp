@@ -3,6 +3,8 @@
 #include "catalogue.hpp"
 
 #include <limits>
+#include <memory>
+#include <sstream>
 #include <tuple>
 
 namespace {

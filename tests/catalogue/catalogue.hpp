@@ -155,6 +155,12 @@ bool add_section(int rank, std::string component, std::function<void(section&)> 
 /// Every row of every registered section, in table order.
 const std::vector<row>& all_rows();
 
+/// A scratch file for rows that need one (a store on disk); the table prints "<tmp>" for the
+/// directory, so the committed table does not depend on the machine.
+std::string scratch_path(const std::string& name);
+/// The scratch directory (what the table replaces by "<tmp>").
+std::string scratch_directory();
+
 /// Snapshot of a value with ==: the value itself.
 inline constexpr auto same = [](const auto& object) { return object; };
 

@@ -2,6 +2,7 @@
 #include "catalogue.hpp"
 
 #include <cmath>
+#include <bit>
 #include <limits>
 #include <tuple>
 

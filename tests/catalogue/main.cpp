@@ -7,13 +7,27 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include <unistd.h>
+
 namespace evmarket_catalogue {
+
+std::string scratch_directory() {
+  static const std::string directory = [] {
+    const auto path = std::filesystem::temp_directory_path() / ("evmarket-catalogue-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(path);
+    return path.string();
+  }();
+  return directory;
+}
+
+std::string scratch_path(const std::string& name) { return scratch_directory() + "/" + name; }
 
 std::string dynamic_error_name(const evmarket::error& e) {
   using namespace evmarket;
@@ -56,14 +70,24 @@ std::vector<row> build_rows() {
   return rows;
 }
 
+/// `text` with the scratch directory written as "<tmp>", as the table shows it.
+std::string without_scratch_directory(std::string text) {
+  const std::string directory = scratch_directory();
+  for (std::size_t at = text.find(directory); at != std::string::npos; at = text.find(directory, at))
+    text.replace(at, directory.size(), "<tmp>");
+  return text;
+}
+
 /// The message must name the field and the value; a bad_input says "field = value".
-bool names_field_and_value(const row& r, const std::string& message) {
+bool names_field_and_value(const row& r, const std::string& raw) {
+  const std::string message = without_scratch_directory(raw);
   if (r.expected == "bad_input" || r.expected == "inconsistent_judgments")
     return message.find(r.field + " = " + r.value) != std::string::npos;
   return message.find(r.field) != std::string::npos && message.find(r.value) != std::string::npos;
 }
 
-std::string cell(std::string_view text) {
+std::string cell(std::string_view raw) {
+  const std::string text = without_scratch_directory(std::string(raw));
   std::string out;
   for (char c : text) {
     if (c == '|') out += "\\|";
@@ -152,16 +176,21 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg.rfind("--write-table=", 0) == 0) {
       std::ofstream(arg.substr(14), std::ios::binary) << table();
+      std::filesystem::remove_all(scratch_directory());
       return 0;
     }
     if (arg.rfind("--check-table=", 0) == 0) {
       const std::string path = arg.substr(14);
-      if (read_file(path) == table()) return 0;
+      const bool same_table = read_file(path) == table();
+      std::filesystem::remove_all(scratch_directory());
+      if (same_table) return 0;
       std::cerr << path << " differs from the catalogue's rows; regenerate it with\n  " << argv[0]
                 << " --write-table=" << path << "\nand commit the result.\n";
       return 1;
     }
   }
   doctest::Context context(argc, argv);
-  return context.run();
+  const int status = context.run();
+  std::filesystem::remove_all(scratch_directory());
+  return status;
 }

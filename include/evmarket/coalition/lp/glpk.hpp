@@ -10,6 +10,7 @@
 
 #include <glpk.h>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <memory>
@@ -57,6 +58,7 @@ public:
   /// Appends the row lower <= sum values[k] x[indices[k]] <= upper; returns its index. A new row
   /// enters the basis, so the previous basis stays valid (dual simplex resumes from it).
   std::size_t add_row(std::span<const std::size_t> indices, std::span<const double> values, double lower, double upper) {
+    check_row_input(indices, values, lower, upper);  // before the row exists: a refused row leaves no trace
     const int row = glp_add_rows(problem_.get(), 1);
     write_row(row, indices, values, lower, upper);
     return static_cast<std::size_t>(row - 1);
@@ -77,6 +79,11 @@ public:
       check_row(rows[k]);
       numbers[k + 1] = to_int(rows[k] + 1);
     }
+    // GLPK aborts the process on a repeated row number, so repeats are refused here.
+    std::vector<int> sorted(numbers.begin() + 1, numbers.end());
+    std::sort(sorted.begin(), sorted.end());
+    if (const auto repeat = std::adjacent_find(sorted.begin(), sorted.end()); repeat != sorted.end())
+      throw solver_failure("LP row " + std::to_string(*repeat - 1) + " listed twice for deletion");
     glp_del_rows(problem_.get(), to_int(rows.size()), numbers.data());
   }
 
@@ -139,9 +146,18 @@ private:
   void check_row(std::size_t row) const {
     if (row >= rows()) throw solver_failure("LP row " + std::to_string(row) + " does not exist");
   }
+  void check_row_input(std::span<const std::size_t> indices, std::span<const double> values, double lower,
+                       double upper) const {
+    if (indices.size() != values.size())
+      throw solver_failure("LP row with mismatched index and value counts: " + std::to_string(indices.size()) +
+                           " indices, " + std::to_string(values.size()) + " values");
+    if (std::isfinite(lower) && std::isfinite(upper) && lower > upper)
+      throw solver_failure("LP row with lower > upper bound: " + detail::describe(lower) + " > " +
+                           detail::describe(upper));
+    for (const std::size_t column : indices) check_column(column);
+  }
   void write_row(int row, std::span<const std::size_t> indices, std::span<const double> values, double lower, double upper) {
-    if (indices.size() != values.size()) throw solver_failure("LP row with mismatched index and value counts");
-    if (std::isfinite(lower) && std::isfinite(upper) && lower > upper) throw solver_failure("LP row with lower > upper bound");
+    check_row_input(indices, values, lower, upper);
     index_buffer_.assign(indices.size() + 1, 0);
     value_buffer_.assign(values.size() + 1, 0.0);
     for (std::size_t k = 0; k < indices.size(); ++k) {
