@@ -199,7 +199,9 @@ public:
   [[nodiscard]] std::size_t players() const noexcept { return gains_.size() + sellers_; }
   /// v({buyer, seller}) = max(gain, 0).
   [[nodiscard]] Value pair_value(std::size_t buyer, std::size_t seller) const {
-    const Value& gain = gains_.at(buyer).at(seller);
+    detail::require(buyer < gains_.size(), "buyer", buyer, "is not a buyer of the game");
+    detail::require(seller < sellers_, "seller", seller, "is not a seller of the game");
+    const Value& gain = gains_[buyer][seller];
     return gain > Value(0) ? gain : Value(0);
   }
 
@@ -373,7 +375,9 @@ inline constexpr double allocation_tolerance = 1e-9;
 template <GameValue Value>
 [[nodiscard]] Value excess(const tu_game<Value>& game, std::span<const Value> allocation, coalition members) {
   detail::require_allocation_size(game, allocation.size());
-  return game.value(members) - detail::coalition_sum(allocation, members);
+  // value() rejects a coalition outside the game before the sum indexes the allocation with it.
+  const Value worth = game.value(members);
+  return worth - detail::coalition_sum(allocation, members);
 }
 
 /// Every excess, indexed by coalition bitmask (entry 0 is the empty coalition's, 0).

@@ -202,6 +202,8 @@ inline std::vector<double> preferred_kw(const ev_charging_request& ev, double ho
 /// file's header. Throws bad_input when the shape does not match the problem.
 [[nodiscard]] inline double coordination_cost(const coordination_problem& problem,
                                               const std::vector<std::vector<double>>& schedule) {
+  // The windows index the price vector below: an unchecked problem would read past its end.
+  detail::validate_coordination_problem(problem);
   detail::require(schedule.size() == problem.evs.size(), "schedule.size()", schedule.size(),
                   "must equal the number of EVs");
   const double hours = problem.period_minutes / 60.0;

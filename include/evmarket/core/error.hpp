@@ -51,6 +51,9 @@ public:
   /// Overflow in `operation`.
   explicit overflow_error(std::string_view operation)
       : error(std::string("arithmetic overflow in ").append(operation)) {}
+  /// As above, naming the operands too: "arithmetic overflow in power arithmetic: 9223372036854775807 + 1".
+  overflow_error(std::string_view operation, std::string_view operands)
+      : error(std::string("arithmetic overflow in ").append(operation).append(": ").append(operands)) {}
 };
 
 /// A problem has no solution where the caller required one (for example an LP whose constraints

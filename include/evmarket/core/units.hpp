@@ -46,7 +46,7 @@ public:
   [[nodiscard]] static quantity from_display(double value, rounding mode = rounding::nearest,
                                              std::string_view field = Tag::display_unit) {
     detail::require_finite(value, field);
-    return quantity(detail::round_to_int64(value * static_cast<double>(scale), mode, field));
+    return quantity(detail::round_to_int64(value * static_cast<double>(scale), mode, field, value));
   }
   /// Zero.
   [[nodiscard]] static constexpr quantity zero() noexcept { return quantity(0); }

@@ -183,9 +183,10 @@ void require_weight(const Number& value, std::string_view field, int limit) {
                  limit == 1 ? "must lie in (0, 1] (a fraction: 0.5 = 50 %)" : "must lie in (0, 2]");
 }
 
+/// `value` unless the formula overflowed the number type; the message names the argument.
 template <class Number>
-Number checked_result(const Number& value, std::string_view operation) {
-  if (!finite(value)) throw overflow_error(operation);
+Number checked_result(const Number& value, std::string_view operation, std::string_view field, const Number& input) {
+  if (!finite(value)) throw overflow_error(operation, std::string(field) + " = " + text_of(input));
   return value;
 }
 
@@ -299,7 +300,7 @@ class bancor_curve {
     detail::bancor::require_amount(deposit, "deposit");
     if (deposit == 0) return Number(0);
     return rounding_.paid_out(detail::bancor::checked_result(
-        detail::bancor::purchase_return(supply_, balance_, weight_, deposit), "bancor purchase_return"));
+        detail::bancor::purchase_return(supply_, balance_, weight_, deposit), "bancor purchase_return", "deposit", deposit));
   }
 
   /// Reserve paid out for burning `tokens` (at most the supply; rounded down in exact mode).
@@ -309,7 +310,7 @@ class bancor_curve {
     if (tokens == 0) return Number(0);
     if (tokens == supply_) return balance_;
     return rounding_.paid_out(detail::bancor::checked_result(
-        detail::bancor::sale_return(supply_, balance_, weight_, tokens), "bancor sale_return"));
+        detail::bancor::sale_return(supply_, balance_, weight_, tokens), "bancor sale_return", "tokens", tokens));
   }
 
   /// Inverse quote: reserve needed to mint `tokens` (charged: rounded up in exact mode).
@@ -317,7 +318,7 @@ class bancor_curve {
     detail::bancor::require_amount(tokens, "tokens");
     if (tokens == 0) return Number(0);
     return rounding_.charged(detail::bancor::checked_result(
-        detail::bancor::purchase_cost(supply_, balance_, weight_, tokens), "bancor purchase_cost"));
+        detail::bancor::purchase_cost(supply_, balance_, weight_, tokens), "bancor purchase_cost", "tokens", tokens));
   }
 
   /// Inverse quote: tokens to burn to receive `reserve` (at most the balance; charged: rounded up
@@ -328,7 +329,7 @@ class bancor_curve {
     if (reserve == 0) return Number(0);
     if (reserve == balance_) return supply_;
     const Number tokens = rounding_.charged(detail::bancor::checked_result(
-        detail::bancor::sale_cost(supply_, balance_, weight_, reserve), "bancor sale_cost"));
+        detail::bancor::sale_cost(supply_, balance_, weight_, reserve), "bancor sale_cost", "reserve", reserve));
     return tokens < supply_ ? tokens : supply_;
   }
 
@@ -450,7 +451,7 @@ class bancor_pool {
     const reserve_type& s = reserves_[from];
     const reserve_type& t = reserves_[to];
     return rounding_.paid_out(detail::bancor::checked_result(
-        detail::bancor::cross_return(s.balance, s.weight, t.balance, t.weight, amount), "bancor conversion_return"));
+        detail::bancor::cross_return(s.balance, s.weight, t.balance, t.weight, amount), "bancor conversion_return", "amount", amount));
   }
 
   /// Per reserve, what minting `tokens` costs (charged: rounded up in exact mode).
@@ -460,7 +461,7 @@ class bancor_pool {
     if (tokens == 0) return cost;
     for (std::size_t i = 0; i < reserves_.size(); ++i)
       cost[i] = rounding_.charged(detail::bancor::checked_result(
-          detail::bancor::fund_cost(supply_, reserves_[i].balance, ratio_, tokens), "bancor fund_cost"));
+          detail::bancor::fund_cost(supply_, reserves_[i].balance, ratio_, tokens), "bancor fund_cost", "tokens", tokens));
     return cost;
   }
 
@@ -471,7 +472,7 @@ class bancor_pool {
     detail::bancor::require_amount(amount, "amount");
     if (amount == 0) return Number(0);
     return rounding_.paid_out(detail::bancor::checked_result(
-        detail::bancor::fund_supply(supply_, reserves_[i].balance, ratio_, amount), "bancor fund_supply_amount"));
+        detail::bancor::fund_supply(supply_, reserves_[i].balance, ratio_, amount), "bancor fund_supply_amount", "amount", amount));
   }
 
   /// Per reserve, what burning `tokens` (at most the supply) pays out (rounded down in exact mode).
@@ -484,7 +485,7 @@ class bancor_pool {
       paid[i] = tokens == supply_ ? reserves_[i].balance
                                   : rounding_.paid_out(detail::bancor::checked_result(
                                         detail::bancor::liquidate(supply_, reserves_[i].balance, ratio_, tokens),
-                                        "bancor liquidation_return"));
+                                        "bancor liquidation_return", "tokens", tokens));
     }
     return paid;
   }

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <string_view>
 
 EVMARKET_BEGIN_NAMESPACE
 namespace detail {
@@ -15,19 +17,36 @@ namespace detail {
 __extension__ using int128 = __int128;
 __extension__ using uint128 = unsigned __int128;
 
+/// "a op b" for an overflow message: the operands say which values did not fit.
+inline std::string operands(std::int64_t a, std::string_view op, std::int64_t b) {
+  return std::to_string(a).append(op).append(std::to_string(b));
+}
+
+/// Decimal text of a 128-bit integer (std::to_string has no overload for it).
+inline std::string int128_text(int128 value) {
+  const bool negative = value < 0;
+  uint128 magnitude = negative ? uint128(0) - static_cast<uint128>(value) : static_cast<uint128>(value);
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+    magnitude /= 10;
+  } while (magnitude != 0);
+  return negative ? "-" + digits : digits;
+}
+
 inline std::int64_t checked_add(std::int64_t a, std::int64_t b, const char* operation = "addition") {
   std::int64_t result;
-  if (__builtin_add_overflow(a, b, &result)) throw overflow_error(operation);
+  if (__builtin_add_overflow(a, b, &result)) throw overflow_error(operation, operands(a, " + ", b));
   return result;
 }
 inline std::int64_t checked_sub(std::int64_t a, std::int64_t b, const char* operation = "subtraction") {
   std::int64_t result;
-  if (__builtin_sub_overflow(a, b, &result)) throw overflow_error(operation);
+  if (__builtin_sub_overflow(a, b, &result)) throw overflow_error(operation, operands(a, " - ", b));
   return result;
 }
 inline std::int64_t checked_mul(std::int64_t a, std::int64_t b, const char* operation = "multiplication") {
   std::int64_t result;
-  if (__builtin_mul_overflow(a, b, &result)) throw overflow_error(operation);
+  if (__builtin_mul_overflow(a, b, &result)) throw overflow_error(operation, operands(a, " * ", b));
   return result;
 }
 inline std::int64_t checked_neg(std::int64_t a, const char* operation = "negation") {
@@ -37,7 +56,7 @@ inline std::int64_t checked_neg(std::int64_t a, const char* operation = "negatio
 /// Narrows a 128-bit value to 64 bits, or throws.
 inline std::int64_t narrow(int128 value, const char* operation) {
   if (value > std::numeric_limits<std::int64_t>::max() || value < std::numeric_limits<std::int64_t>::min())
-    throw overflow_error(operation);
+    throw overflow_error(operation, "result " + int128_text(value) + " leaves the 64-bit range");
   return static_cast<std::int64_t>(value);
 }
 
@@ -91,9 +110,10 @@ inline std::int64_t mul_div(std::int64_t a, std::int64_t b, std::int64_t c, roun
 }
 
 /// Rounds a finite double to an integer as `mode` says; throws bad_input when it is not finite
-/// or does not fit in int64.
-inline std::int64_t round_to_int64(double value, rounding mode, std::string_view field) {
-  require_finite(value, field);
+/// or does not fit in int64. The message shows `shown`: the caller's value before any scaling
+/// (kilowatts(1e17) reports 1e17, not the 1e20 watts it became).
+inline std::int64_t round_to_int64(double value, rounding mode, std::string_view field, double shown) {
+  require_finite(shown, field);  // a finite value scaled past the double range fails the range check below
   double rounded = 0;
   switch (mode) {
     case rounding::toward_zero:
@@ -114,8 +134,13 @@ inline std::int64_t round_to_int64(double value, rounding mode, std::string_view
   }
   // 2^63 is exactly representable; anything at or beyond it does not fit.
   constexpr double limit = 9223372036854775808.0;
-  require(rounded < limit && rounded >= -limit, field, value, "is outside the 64-bit integer range");
+  require(rounded < limit && rounded >= -limit, field, shown, "is outside the 64-bit integer range of base units");
   return static_cast<std::int64_t>(rounded);
+}
+
+/// As above, for a value that was not scaled.
+inline std::int64_t round_to_int64(double value, rounding mode, std::string_view field) {
+  return round_to_int64(value, mode, field, value);
 }
 
 }  // namespace detail

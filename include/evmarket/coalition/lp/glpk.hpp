@@ -11,6 +11,7 @@
 
 #include <glpk.h>
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -122,6 +123,11 @@ public:
       check_row(rows[k]);
       numbers[k + 1] = to_int(rows[k] + 1);
     }
+    // GLPK aborts the process on a repeated row number, so repeats are refused here.
+    std::vector<int> sorted(numbers.begin() + 1, numbers.end());
+    std::sort(sorted.begin(), sorted.end());
+    if (const auto repeat = std::adjacent_find(sorted.begin(), sorted.end()); repeat != sorted.end())
+      throw solver_failure("LP row " + std::to_string(*repeat - 1) + " listed twice for deletion");
     glp_prob* p = live();
     const int count = to_int(rows.size());
     const int* which = numbers.data();
@@ -250,10 +256,15 @@ private:
   void check_row(std::size_t row) const {
     if (row >= rows()) throw solver_failure("LP row " + std::to_string(row) + " does not exist");
   }
-  // Fills the 1-based buffers GLPK reads a row from.
+  // Fills the 1-based buffers GLPK reads a row from, after checking the row (so a refused row
+  // leaves no trace in the problem).
   void prepare_row(std::span<const std::size_t> indices, std::span<const double> values, double lower, double upper) {
-    if (indices.size() != values.size()) throw solver_failure("LP row with mismatched index and value counts");
-    if (std::isfinite(lower) && std::isfinite(upper) && lower > upper) throw solver_failure("LP row with lower > upper bound");
+    if (indices.size() != values.size())
+      throw solver_failure("LP row with mismatched index and value counts: " + std::to_string(indices.size()) +
+                           " indices, " + std::to_string(values.size()) + " values");
+    if (std::isfinite(lower) && std::isfinite(upper) && lower > upper)
+      throw solver_failure("LP row with lower > upper bound: " + detail::describe(lower) + " > " +
+                           detail::describe(upper));
     index_buffer_.assign(indices.size() + 1, 0);
     value_buffer_.assign(values.size() + 1, 0.0);
     for (std::size_t k = 0; k < indices.size(); ++k) {
