@@ -73,6 +73,7 @@ std::string error_name() {
   else if constexpr (std::is_same_v<E, block_rejected>) return "block_rejected";
   else if constexpr (std::is_same_v<E, store_error>) return "store_error";
   else if constexpr (std::is_same_v<E, bancor_evm_error>) return "bancor_evm_error";
+  else if constexpr (std::is_same_v<E, phase_error>) return "phase_error";
   else static_assert(std::is_same_v<E, void>, "error_name: add the new error type here and in dynamic_error_name");
 }
 

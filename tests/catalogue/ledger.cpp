@@ -49,7 +49,7 @@ void decoding_rows(section& s) {
   row("truncated envelope (5 bytes)", "offset 4", "truncated", cut(good, 5));
   row("truncated body (one byte short)", "offset 4", "exceeds the bytes that follow", cut(good, good.size() - 1));
   row("a trailing byte", "offset", "1 trailing bytes", appended(good, 0));
-  row("newer format version 2", "offset 2", "unsupported trade format version 2", edited(good, 2, 2));
+  row("newer format version 3", "offset 2", "unsupported trade format version 3", edited(good, 2, 3));
   row("format version 0", "offset 2", "unsupported trade format version 0", edited(good, 2, 0));
   row("the tag of another record", "offset 0", "is not trade", edited(good, 1, 0x01));
   row("body length 2^32 - 1", "offset 4", "exceeds the bytes that follow",

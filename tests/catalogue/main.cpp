@@ -41,6 +41,7 @@ std::string dynamic_error_name(const evmarket::error& e) {
   if (dynamic_cast<const block_rejected*>(&e)) return error_name<block_rejected>();
   if (dynamic_cast<const store_error*>(&e)) return error_name<store_error>();
   if (dynamic_cast<const bancor_evm_error*>(&e)) return error_name<bancor_evm_error>();
+  if (dynamic_cast<const phase_error*>(&e)) return error_name<phase_error>();
   return std::string("evmarket::error (") + typeid(e).name() + ")";
 }
 
