@@ -22,7 +22,8 @@ using namespace evmarket;
 
 inline bytes hex(std::string_view text) {
   bytes out;
-  for (std::size_t i = 0; i + 1 < text.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(std::string(text.substr(i, 2)), nullptr, 16)));
+  for (std::size_t i = 0; i + 1 < text.size(); i += 2)
+    out.push_back(static_cast<std::uint8_t>(std::stoi(std::string(text.substr(i, 2)), nullptr, 16)));
   return out;
 }
 inline bytes text(std::string_view s) { return bytes(as_bytes(s).begin(), as_bytes(s).end()); }
@@ -62,8 +63,14 @@ void check_sha256(const H& hasher) {
                       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(to_bytes(hasher.hash(text("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))) ==
         hex("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
-  const std::vector<bytes> leaves{{}, hex("00"), hex("10"), hex("2021"), hex("3031"), hex("40414243"),
-                                  hex("5051525354555657"), hex("606162636465666768696a6b6c6d6e6f")};
+  const std::vector<bytes> leaves{{},
+                                  hex("00"),
+                                  hex("10"),
+                                  hex("2021"),
+                                  hex("3031"),
+                                  hex("40414243"),
+                                  hex("5051525354555657"),
+                                  hex("606162636465666768696a6b6c6d6e6f")};
   const auto root_of = [&](std::size_t n) {
     return to_bytes(merkle_root(hasher, std::span<const bytes>(leaves).first(n)));
   };
@@ -84,10 +91,12 @@ void check_ed25519(MakeSigner from_seed, const V& verifier) {
   const vector vectors[] = {
       {"9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
-       "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"},
+       "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe2"
+       "4655141438e7a100b"},
       {"4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
        "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
-       "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"},
+       "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302ae"
+       "eb00d291612bb0c00"},
   };
   for (const vector& v : vectors) {
     const auto signer = from_seed(hex(v.seed));
@@ -171,11 +180,11 @@ void check_chain(const H& hasher, const SignerT& platform, const SignerT& buyer,
   participant_registry registry;
   registry.enroll(participant_id{1}, to_bytes(buyer.public_key()));
   registry.enroll(participant_id{2}, to_bytes(seller.public_key()));
-  const trade deal{order_id{1}, order_id{2}, participant_id{1}, participant_id{2}, watt_hours(5'000),
-                   micro_tokens_per_kwh(1'000'000), micro_tokens_per_kwh(1'000'000)};
+  const trade deal = priced_trade(order_id{1}, order_id{2}, participant_id{1}, participant_id{2}, watt_hours(5'000),
+                                  micro_tokens_per_kwh(1'000'000), micro_tokens_per_kwh(1'000'000));
   const trading_period period{0, 37};
-  const confirmed_trade confirmed{deal, period, 1, 1, sign_confirmation(buyer, deal, period, 1, 1),
-                                  sign_confirmation(seller, deal, period, 1, 1)};
+  const confirmed_trade confirmed{
+      deal, period, 1, 1, sign_confirmation(buyer, deal, period, 1, 1), sign_confirmation(seller, deal, period, 1, 1)};
   confirmation_checker<V> checker(registry, verifier);
   CHECK(checker.check(confirmed) == confirmation_status::accepted);
 
@@ -193,8 +202,8 @@ void check_chain(const H& hasher, const SignerT& platform, const SignerT& buyer,
     for (std::size_t at = 0; at < encoded[height].size(); at += 3) {
       std::vector<bytes> tampered = encoded;
       tampered[height][at] ^= 0x20;
-      const chain_verification v = verify_encoded_blocks(hasher, verifier, std::span<const bytes>(tampered),
-                                                         c.authorities());
+      const chain_verification v =
+          verify_encoded_blocks(hasher, verifier, std::span<const bytes>(tampered), c.authorities());
       CAPTURE(at);
       CHECK(v.height == height);
       CHECK_FALSE(v.ok());

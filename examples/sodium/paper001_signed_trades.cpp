@@ -44,12 +44,17 @@ int main() {
   std::vector<bytes> records;
   std::uint64_t order = 100;
   for (const match& m : matches) {
-    const trade deal{order_id{order}, order_id{order + 1}, participant_id{m.buyer}, participant_id{m.seller},
-                     kilowatt_hours(m.kwh), tokens_per_kwh(m.price), tokens_per_kwh(m.price)};
+    const trade deal =
+        priced_trade(order_id{order}, order_id{order + 1}, participant_id{m.buyer}, participant_id{m.seller},
+                     kilowatt_hours(m.kwh), tokens_per_kwh(m.price), tokens_per_kwh(m.price));
     order += 2;
     const std::uint64_t b = ++sequence[deal.buyer];
     const std::uint64_t s = ++sequence[deal.seller];
-    const confirmed_trade confirmed{deal, period, b, s, sign_confirmation(keys.at(deal.buyer), deal, period, b, s),
+    const confirmed_trade confirmed{deal,
+                                    period,
+                                    b,
+                                    s,
+                                    sign_confirmation(keys.at(deal.buyer), deal, period, b, s),
                                     sign_confirmation(keys.at(deal.seller), deal, period, b, s)};
     if (checker.accept(confirmed) == confirmation_status::accepted) records.push_back(encode_record(confirmed));
   }
@@ -57,11 +62,10 @@ int main() {
   expect(records.size() == std::size(matches), "every matched trade carries both signatures");
 
   // A trade signed by the buyer alone is refused before it reaches a block.
-  const trade one_sided{order_id{200}, order_id{201}, participant_id{2}, participant_id{3}, kilowatt_hours(1.0),
-                        tokens_per_kwh(1.0), tokens_per_kwh(1.0)};
-  const confirmed_trade unsigned_by_seller{one_sided, period, 3, 3,
-                                           sign_confirmation(keys.at(participant_id{2}), one_sided, period, 3, 3),
-                                           {}};
+  const trade one_sided = priced_trade(order_id{200}, order_id{201}, participant_id{2}, participant_id{3},
+                                       kilowatt_hours(1.0), tokens_per_kwh(1.0), tokens_per_kwh(1.0));
+  const confirmed_trade unsigned_by_seller{
+      one_sided, period, 3, 3, sign_confirmation(keys.at(participant_id{2}), one_sided, period, 3, 3), {}};
   expect(checker.accept(unsigned_by_seller) == confirmation_status::bad_seller_signature,
          "a trade without the seller's signature is refused");
 
@@ -74,7 +78,8 @@ int main() {
   const ledger_trace<sodium::sha256, sodium::ed25519_verifier> trace(ledger, registry);
   const trade_totals station1 = trace.totals(participant_id{1}, period);
   std::printf("station 1 bought %.3f kWh for %.6f Token; station 2 sold %.3f kWh for %.6f Token\n",
-              station1.bought.display(), station1.paid.display(), trace.totals(participant_id{2}, period).sold.display(),
+              station1.bought.display(), station1.paid.display(),
+              trace.totals(participant_id{2}, period).sold.display(),
               trace.totals(participant_id{2}, period).received.display());
   // 12 kWh x 1.10 + 4.5 kWh x 1.12 = 13.2 + 5.04 Token.
   expect(station1.bought == kilowatt_hours(16.5) && station1.paid == tokens(18.24), "station 1's totals trace exactly");
@@ -83,8 +88,8 @@ int main() {
   // Someone edits a recorded quantity after the fact.
   std::vector<block> tampered(ledger.blocks().begin(), ledger.blocks().end());
   tampered[1].records[0][40] ^= 0x01;
-  const chain_verification v =
-      verify_blocks(sodium::sha256{}, sodium::ed25519_verifier{}, std::span<const block>(tampered), ledger.authorities());
+  const chain_verification v = verify_blocks(sodium::sha256{}, sodium::ed25519_verifier{},
+                                             std::span<const block>(tampered), ledger.authorities());
   std::printf("tampered chain: %s\n", v.message().c_str());
   expect(!v.ok() && v.height == 1, "the tampered record is detected in block 1");
   return failures == 0 ? 0 : 1;

@@ -1,12 +1,12 @@
 // Cross-verification: a chain written with one adapter verifies with the other wherever the
 // algorithms match (SHA-256 and Ed25519 in both libsodium and OpenSSL), and so do MACs and
 // trade confirmations. Store bytes written by one are read back by the other.
-#include <evmarket/market/records.hpp>  // station_request's encoding, used as a sample record
 #include <evmarket/ledger/authenticated.hpp>
 #include <evmarket/ledger/chain.hpp>
 #include <evmarket/ledger/openssl.hpp>
 #include <evmarket/ledger/participants.hpp>
 #include <evmarket/ledger/sodium.hpp>
+#include <evmarket/market/records.hpp>  // station_request's encoding, used as a sample record
 
 #include <doctest/doctest.h>
 
@@ -90,10 +90,10 @@ TEST_CASE("a trade confirmed with libsodium keys is accepted by an OpenSSL check
   participant_registry registry;
   registry.enroll(participant_id{1}, to_bytes(buyer.public_key()));
   registry.enroll(participant_id{2}, to_bytes(seller.public_key()));
-  const trade deal{order_id{5}, order_id{6}, participant_id{1}, participant_id{2}, watt_hours(1'000),
-                   micro_tokens_per_kwh(900'000), micro_tokens_per_kwh(900'000)};
-  const confirmed_trade t{deal, {1, 2}, 1, 1, sign_confirmation(buyer, deal, {1, 2}, 1, 1),
-                          sign_confirmation(seller, deal, {1, 2}, 1, 1)};
+  const trade deal = priced_trade(order_id{5}, order_id{6}, participant_id{1}, participant_id{2}, watt_hours(1'000),
+                                  micro_tokens_per_kwh(900'000), micro_tokens_per_kwh(900'000));
+  const confirmed_trade t{
+      deal, {1, 2}, 1, 1, sign_confirmation(buyer, deal, {1, 2}, 1, 1), sign_confirmation(seller, deal, {1, 2}, 1, 1)};
   confirmation_checker<openssl::ed25519_verifier> by_openssl(registry);
   confirmation_checker<sodium::ed25519_verifier> by_sodium(registry);
   CHECK(by_openssl.accept(t) == confirmation_status::accepted);
