@@ -29,7 +29,7 @@ struct regret_summary {
 // needs (at most its true quantity) minus what it paid (buyer), or receipt minus cost (seller).
 double utility(bool buyer, const em::call_order& truth, const em::order_outcome& got) {
   const em::energy useful = std::min(got.traded, truth.quantity);
-  const em::money worth = em::detail::exact_value(truth.limit, useful);
+  const em::money worth = em::trade_amount(truth.limit, useful);
   return buyer ? static_cast<double>((worth - got.amount).base()) : static_cast<double>((got.amount - worth).base());
 }
 
