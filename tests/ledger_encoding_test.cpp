@@ -169,7 +169,7 @@ TEST_CASE("older format versions still decode; newer and unknown ones are refuse
   CHECK(old.note.empty());
 
   bytes newer = encode_record(sample_trade());
-  newer[2] = 2;  // version 2 of trade does not exist yet
+  newer[2] = 3;  // version 3 of trade does not exist yet
   CHECK_THROWS_AS(decode_record<trade>(newer), decode_error);
   newer[2] = 0;
   CHECK_THROWS_AS(decode_record<trade>(newer), decode_error);
@@ -184,8 +184,8 @@ TEST_CASE("older format versions still decode; newer and unknown ones are refuse
 TEST_CASE("invalid field values are refused") {
   confirmed_trade confirmed{sample_trade(), {2, 5}, 1, 1, {}, {}};
   bytes encoded = encode_record(confirmed);
-  // The period's slot follows the nested trade (8 + 56 bytes) and the day (8 bytes).
-  const std::size_t slot_at = record_envelope_size + record_envelope_size + 56 + 8;
+  // The period's slot follows the nested trade (8 + 72 bytes) and the day (8 bytes).
+  const std::size_t slot_at = record_envelope_size + record_envelope_size + 72 + 8;
   encoded[slot_at + 3] = 0x80;  // slot becomes negative
   CHECK_THROWS_AS(decode_record<confirmed_trade>(encoded), decode_error);
 

@@ -223,7 +223,10 @@ TEST_CASE("trace totals energy and money per participant and period, from verifi
   CHECK(index.trades_in(p2).size() == 1);
   CHECK(index.trades_in(p2)[0].where == record_location{1, 0, record_tags::confirmed_trade});
   CHECK(index.all_totals() == expected);
-  CHECK(index.totals(participant_id{1}, p1).paid == micro_tokens(5'501'106));  // 1.100001 x 5.001 = 5.501105001, up
+  // 1.100001 Token/kWh x 5.001 kWh = 5.501105001 Token: the trade carries 5.501105 (nearest), and
+  // so do both parties' totals (the trace reads the amount, it does not recompute it).
+  CHECK(index.totals(participant_id{1}, p1).paid == micro_tokens(5'501'105));
+  CHECK(index.totals(participant_id{2}, p1).received == micro_tokens(5'501'105) + micro_tokens(2'100'000));
   CHECK(index.totals(participant_id{2}, p1).sold == watt_hours(7'001));
   CHECK(index.totals(participant_id{3}, p2) == trade_totals{});
 
