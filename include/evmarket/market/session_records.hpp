@@ -110,7 +110,10 @@ struct settlement_line {
 struct reservation_record {
   std::uint64_t number = 0;
   reservation booked;
-  friend bool operator==(const reservation_record&, const reservation_record&) = default;
+  friend bool operator==(const reservation_record& a, const reservation_record& b) {
+    return a.number == b.number && a.booked.user == b.booked.user && a.booked.station == b.booked.station &&
+           a.booked.period == b.booked.period && a.booked.amount == b.booked.amount;
+  }
 };
 
 /// A station's report to the operator (paper 001 Step 3): forecast demand and total credit.
