@@ -17,7 +17,7 @@ template <class Hasher>
 void BM_quota_session_period_on_chain(benchmark::State& state) {
   using sink = chain_ledger_sink<Hasher, sodium::ed25519_verifier, sodium::ed25519_signer>;
   quota_market_session<proportional_allocation, midpoint_per_match, time_of_use_tariff, over_consumption_penalty, sink>
-      session(session_setup(), {}, {}, {}, over_consumption_penalty(), sink(sodium::ed25519_signer::generate()));
+      session{session_setup(), {}, {}, {}, over_consumption_penalty(), sink(sodium::ed25519_signer::generate())};
   evmarket_bench::run_session_periods(state, session);
   state.counters["records/period"] =
       static_cast<double>(session.sink().ledger().blocks().back().records.size());

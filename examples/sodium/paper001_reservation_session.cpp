@@ -31,8 +31,8 @@ using session_type = reservation_market_session<sodium::ed25519_verifier, invers
 }  // namespace
 
 int main() {
-  session_type session(session_type::hourly(), sodium::ed25519_verifier{}, {}, {}, {},
-                       sink_type(sodium::ed25519_signer::generate()));
+  session_type session{session_type::hourly(), sodium::ed25519_verifier{}, {}, {}, {},
+                       sink_type(sodium::ed25519_signer::generate())};
   const auto at = [](int h, int m = 0) { return market_time::at(0, h, m); };
   std::map<std::string, station_id> stations;
   std::map<station_id, sodium::ed25519_signer> station_keys;

@@ -46,8 +46,8 @@ int main() {
   // Table IV's reading: a uniform price (k = 1/2 of the marginal pair) and a fee of the initial
   // quota at 112 Token/kWh; every other policy is the paper's default.
   quota_market_session<proportional_allocation, uniform_price<>, initial_quota_fee, over_consumption_penalty, sink_type>
-      session(session_setup(), proportional_allocation(), uniform_price<>(), initial_quota_fee(),
-              over_consumption_penalty(), sink_type(sodium::ed25519_signer::generate()));
+      session{session_setup(), proportional_allocation(), uniform_price<>(), initial_quota_fee(),
+              over_consumption_penalty(), sink_type(sodium::ed25519_signer::generate())};
   std::map<std::string, station_id> id;
   for (const row& r : paper) id[r.name] = session.enrol_station(r.name);
 

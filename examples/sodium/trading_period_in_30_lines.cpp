@@ -10,9 +10,9 @@
 int main() {
   using namespace evmarket;
   using ledger = chain_ledger_sink<sodium::blake2b_256, sodium::ed25519_verifier, sodium::ed25519_signer>;
-  quota_market_session<strict_credit_priority, mcafee, time_of_use_tariff, over_consumption_penalty, ledger> market(
+  quota_market_session<strict_credit_priority, mcafee, time_of_use_tariff, over_consumption_penalty, ledger> market{
       session_setup(), strict_credit_priority(), mcafee(), time_of_use_tariff(), over_consumption_penalty(),
-      ledger(sodium::ed25519_signer::generate()));
+      ledger(sodium::ed25519_signer::generate())};
   const station_id a = market.enrol_station("A"), b = market.enrol_station("B"), c = market.enrol_station("C"),
                    d = market.enrol_station("D");
   const trading_period evening{0, 37};  // 18:30-19:00, traded from 18:00
