@@ -67,7 +67,8 @@ auto settles(const quota& original) {
   forward(at(18, 10));
   attempt([&] { static_cast<void>(s.clear(evening)); });
   forward(at(19, 0));
-  for (std::uint64_t id : {2, 3}) attempt([&] { s.record_metering(evening, station_id{id}, kilowatt_hours(10)); });
+  for (const std::uint64_t id : {std::uint64_t{2}, std::uint64_t{3}})
+    attempt([&] { s.record_metering(evening, station_id{id}, kilowatt_hours(10)); });
   std::vector<std::tuple<std::uint64_t, std::int64_t, std::int64_t, std::int64_t, std::int64_t>> lines;
   attempt([&] {
     for (const settlement_line& l : s.settle(evening).lines)
