@@ -18,12 +18,25 @@ void BM_quota_session_period(benchmark::State& state) {
 BENCHMARK(BM_quota_session_period)->Arg(1'000)->Arg(10'000)->Unit(benchmark::kMillisecond);
 
 void BM_quota_period_by_hand(benchmark::State& state) {
+  quota_market_session<> session;  // issues the station ids, and computes the reference report
   std::vector<station_id> stations;
-  id_issuer<participant_id> ids;
-  for (std::int64_t i = 0; i < state.range(0); ++i) stations.push_back(ids.next());
-  const quota_period_input input = evmarket_bench::paper003_period(stations, {0, 37});
+  for (std::int64_t i = 0; i < state.range(0); ++i)
+    stations.push_back(session.enrol_station(evmarket_bench::station_name(i)));
+  quota_period_input input = evmarket_bench::paper003_period(stations, {0, 37});
   evmarket_bench::by_hand hand;
-  for (auto _ : state) benchmark::DoNotOptimize(hand.run(input, 37 * 30));
+  hand.operator_account = session.operator_account();
+  quota_period_report report;
+  hand.run(input, report);
+  const quota_period_report reference = session.run_period(input);
+  if (!(report.settlement.transfers == reference.settlement.transfers &&
+        report.clearing.trades == reference.clearing.trades))
+    state.SkipWithError("the by-hand period does not reproduce the session's report");
+  std::int64_t day = 0;
+  for (auto _ : state) {
+    input.delivery = {day++, 37};
+    hand.run(input, report);
+    benchmark::DoNotOptimize(report.settlement.operator_income);
+  }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 BENCHMARK(BM_quota_period_by_hand)->Arg(1'000)->Arg(10'000)->Unit(benchmark::kMillisecond);

@@ -36,12 +36,19 @@ inline quota_period_input paper003_period(const std::vector<station_id>& station
   return input;
 }
 
+// A station's name for enrolment, built without the temporary that trips GCC 12's -Wrestrict.
+inline std::string station_name(std::int64_t i) {
+  std::string name = std::to_string(i);
+  name.insert(name.begin(), 'S');
+  return name;
+}
+
 // Enrols `count` stations in `session` and drives prepared periods through it, every other day's
 // evening, reusing the report's storage: what both session benchmarks time.
 template <class Session>
 void run_session_periods(benchmark::State& state, Session& session) {
   std::vector<station_id> stations;
-  for (std::int64_t i = 0; i < state.range(0); ++i) stations.push_back(session.enrol_station("S" + std::to_string(i)));
+  for (std::int64_t i = 0; i < state.range(0); ++i) stations.push_back(session.enrol_station(station_name(i)));
   quota_period_input input = paper003_period(stations, {0, 37});
   quota_period_report report;
   std::int64_t day = 0;
@@ -53,56 +60,124 @@ void run_session_periods(benchmark::State& state, Session& session) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
-// The period by hand: beta allocation, the call auction, and each station's settlement line from
-// the same policies the session uses.
+// The same period by hand: the components and policies the session composes, called directly on
+// the same inputs, producing the same report (demand and order outcomes with the deposit and quota
+// checks, the allocation, the clearing, settlement lines and transfers). What it leaves out is
+// what only the session does: phase and replay checks, the roster, the period bookkeeping.
 struct by_hand {
+  trading_calendar calendar{48};
   proportional_allocation allocation_rule;
   call_auction<midpoint_per_match> auction;
   time_of_use_tariff fees;
   over_consumption_penalty penalties;
+  participant_id operator_account;
   std::vector<station_request> requests;
+  std::vector<std::size_t> accepted;  // input index of each accepted demand
   std::vector<call_order> bids, offers;
-  std::vector<std::size_t> bid_owner, offer_owner;
+  std::vector<std::size_t> bid_owner, offer_owner;  // index into `accepted`
   std::vector<energy> quota_energy, bought, sold;
+  std::vector<money> worst_fee, payment;
 
-  money run(const quota_period_input& input, std::int32_t start_minute) {
-    const std::size_t n = input.stations.size();
+  void run(const quota_period_input& input, quota_period_report& report) {
+    const std::int32_t start_minute = calendar.start_minute(input.delivery);
+    const std::int32_t minutes = calendar.period_minutes();
+    take_demands(input, start_minute, minutes, report);
+    allocation_rule.allocate_into(input.margin, requests, report.quotas);
+    take_orders(input, minutes, report);
+    report.clearing = auction.clear(bids, offers);
+    bought.assign(accepted.size(), energy::zero());
+    sold.assign(accepted.size(), energy::zero());
+    payment.assign(accepted.size(), money::zero());
+    for (std::size_t b = 0; b < bids.size(); ++b) {
+      bought[bid_owner[b]] = report.clearing.bid_outcomes[b].traded;
+      payment[bid_owner[b]] = report.clearing.bid_outcomes[b].amount;
+    }
+    for (std::size_t o = 0; o < offers.size(); ++o) {
+      sold[offer_owner[o]] = report.clearing.offer_outcomes[o].traded;
+      payment[offer_owner[o]] = -report.clearing.offer_outcomes[o].amount;
+    }
+    settle(input, start_minute, minutes, report);
+  }
+
+ private:
+  void take_demands(const quota_period_input& input, std::int32_t start_minute, std::int32_t minutes,
+                    quota_period_report& report) {
     requests.clear();
-    for (const quota_station_input& s : input.stations) requests.push_back({s.station, s.demand, 0.0});
-    const allocation quotas = allocation_rule.allocate(input.margin, requests);
-    quota_energy.assign(n, energy::zero());
-    bought.assign(n, energy::zero());
-    sold.assign(n, energy::zero());
+    accepted.clear();
+    worst_fee.clear();
+    report.demands.clear();
+    for (std::size_t i = 0; i < input.stations.size(); ++i) {
+      const quota_station_input& s = input.stations[i];
+      const tariff_basis basis{input.delivery, start_minute, minutes, s.demand, {}, {1, 1}, {}, {}};
+      const money worst = fees.worst_case(basis);
+      report.demands.push_back(
+          {s.deposit < worst ? demand_status::deposit_insufficient : demand_status::accepted, worst});
+      if (s.deposit < worst) continue;
+      requests.push_back({s.station, s.demand, 1.0});
+      accepted.push_back(i);
+      worst_fee.push_back(worst);
+    }
+  }
+
+  void take_orders(const quota_period_input& input, std::int32_t minutes, quota_period_report& report) {
+    quota_energy.resize(accepted.size());
     bids.clear();
     offers.clear();
     bid_owner.clear();
     offer_owner.clear();
-    id_issuer<order_id> ids;
-    for (std::size_t i = 0; i < n; ++i) {
-      const quota_station_input& s = input.stations[i];
-      quota_energy[i] = energy_over(quotas.quotas[i], 30, rounding::down);
-      if (s.order_side == side::sell && s.order_quantity > quota_energy[i]) continue;
-      (s.order_side == side::buy ? bids : offers).push_back({ids.next(), s.station, s.order_quantity, s.order_limit});
-      (s.order_side == side::buy ? bid_owner : offer_owner).push_back(i);
+    report.orders.clear();
+    const bool held = report.quotas.curtailed();
+    for (std::size_t a = 0; a < accepted.size(); ++a) {
+      const quota_station_input& s = input.stations[accepted[a]];
+      quota_energy[a] = energy_over(report.quotas.quotas[a], minutes, rounding::down);
+      if (!s.order_quantity.is_positive()) continue;
+      quota_order_status status = quota_order_status::accepted;
+      if (!held)
+        status = quota_order_status::auction_not_held;
+      else if (s.order_side == side::sell && s.order_quantity > quota_energy[a])
+        status = quota_order_status::exceeds_quota;
+      else if (s.order_side == side::buy && s.deposit < worst_fee[a] + trade_amount(s.order_limit, s.order_quantity))
+        status = quota_order_status::deposit_insufficient;
+      if (status != quota_order_status::accepted) {
+        report.orders.push_back({status, {}});
+        continue;
+      }
+      const call_order order{order_ids.next(), s.station, s.order_quantity, s.order_limit};
+      (s.order_side == side::buy ? bids : offers).push_back(order);
+      (s.order_side == side::buy ? bid_owner : offer_owner).push_back(a);
+      report.orders.push_back({status, order.id});
     }
-    const call_auction_result result = auction.clear(bids, offers);
-    for (std::size_t b = 0; b < bids.size(); ++b) bought[bid_owner[b]] = result.bid_outcomes[b].traded;
-    for (std::size_t o = 0; o < offers.size(); ++o) sold[offer_owner[o]] = result.offer_outcomes[o].traded;
-    const price rate = fees.rate_at(start_minute);
-    money operator_income = result.buyers_paid - result.sellers_received;
-    for (std::size_t i = 0; i < n; ++i) {
-      const quota_station_input& s = input.stations[i];
-      const energy final_quota = quota_energy[i] + bought[i] - sold[i];
-      settlement_line line;
-      line.deposit = s.deposit;
-      line.fee = cost(rate, s.metered, rounding::up);
-      line.penalty = penalties.penalty({std::max(energy::zero(), s.metered - final_quota), rate});
-      line.auction_payment = trade_amount(s.order_limit, bought[i]);  // stands in for the carried amounts
-      detail::close_settlement_line(line);
-      operator_income += line.fee + line.penalty - line.unpaid;
-    }
-    return operator_income;
   }
+
+  void settle(const quota_period_input& input, std::int32_t start_minute, std::int32_t minutes,
+              quota_period_report& report) {
+    period_settlement& result = report.settlement;
+    result.lines.clear();
+    result.transfers.clear();
+    result.delivery = input.delivery;
+    result.auction_surplus = report.clearing.buyers_paid - report.clearing.sellers_received;
+    const price rate = fees.rate_at(start_minute);
+    for (std::size_t a = 0; a < accepted.size(); ++a) {
+      const quota_station_input& s = input.stations[accepted[a]];
+      settlement_line line;
+      line.delivery = input.delivery;
+      line.station = s.station;
+      line.deposit = s.deposit;
+      line.initial_quota = quota_energy[a];
+      line.final_quota = quota_energy[a] + bought[a] - sold[a];
+      line.metered = s.metered;
+      line.over_consumption = std::max(energy::zero(), s.metered - line.final_quota);
+      line.fee = fees.charge({input.delivery, start_minute, minutes, s.demand, report.quotas.quotas[a],
+                              report.quotas.satisfaction, line.final_quota, s.metered});
+      line.penalty = penalties.penalty({line.over_consumption, rate});
+      line.auction_payment = payment[a];
+      detail::close_settlement_line(line);
+      result.lines.push_back(line);
+    }
+    detail::record_transfers(result, operator_account);
+  }
+
+  id_issuer<order_id> order_ids;
 };
 
 }  // namespace evmarket_bench

@@ -144,7 +144,7 @@ TEST_CASE("bad input to the checker") {
   const assignment_game<double> market({{3, 2}, {2, 3}});
   CHECK_THROWS_AS(kohlberg_check(market, std::span<const Q>(two)), bad_input);
   const auto one = tu_game<double>::from_table(1, {0, 4});
-  CHECK(kohlberg_check(one, std::span<const Q>(std::vector<Q>{4})).holds);
+  CHECK(kohlberg_check(one, std::span<const Q>(std::vector<Q>{Q(4)})).holds);
 }
 
 TEST_CASE("values beyond the int64 range are checked exactly, without converting them to integers") {

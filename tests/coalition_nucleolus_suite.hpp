@@ -330,7 +330,7 @@ TEST_CASE_TEMPLATE("bad input gets clear errors", Backend, EVMARKET_NUCLEOLUS_BA
     }
     const auto pre = prenucleolus<Backend>(game);
     CHECK(pre.certified());
-    CHECK(pre.exact_allocation == std::vector<Q>{2, 2});
+    CHECK(pre.exact_allocation == std::vector<Q>{Q(2), Q(2)});
   }
   SUBCASE("too many players for the general algorithm") {
     const auto big = tu_game<double>::from_function(30, [](coalition s) { return static_cast<double>(coalition_size(s)); });
@@ -351,7 +351,7 @@ TEST_CASE_TEMPLATE("bad input gets clear errors", Backend, EVMARKET_NUCLEOLUS_BA
   SUBCASE("one player") {
     const auto result = nucleolus<Backend>(game_of({0, 7}));
     CHECK(result.certified());
-    CHECK(result.exact_allocation == std::vector<Q>{7});
+    CHECK(result.exact_allocation == std::vector<Q>{Q(7)});
   }
 }
 

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-namespace conformance {
+namespace ledger_conformance {
 
 using namespace evmarket;
 
@@ -211,4 +211,4 @@ void check_chain(const H& hasher, const SignerT& platform, const SignerT& buyer,
   CHECK_THROWS_AS(c.append(buyer, {}, 3), block_rejected);  // not an authorised block signer
 }
 
-}  // namespace conformance
+}  // namespace ledger_conformance

@@ -370,3 +370,47 @@ TEST_CASE("every period's clearing money is on the ledger, and a flipped byte fa
     }
   }
 }
+
+TEST_CASE("run_period_into reusing one report gives what a fresh run_period gives, period after period") {
+  quota_market_session<> reusing, fresh;
+  std::vector<station_id> stations;
+  for (int i = 0; i < 40; ++i) {
+    stations.push_back(reusing.enrol_station("S" + std::to_string(i)));
+    REQUIRE(fresh.enrol_station("S" + std::to_string(i)) == stations.back());
+  }
+  std::mt19937_64 random(11);
+  quota_period_report reused;
+  for (std::int32_t slot = 1; slot < 21; slot += 2) {
+    quota_period_input input{{0, slot}, watts(static_cast<std::int64_t>(random() % 1'500'000)), {}};
+    for (const station_id s : stations) {
+      quota_station_input in;
+      in.station = s;
+      in.demand = watts(static_cast<std::int64_t>(random() % 60'000));
+      in.deposit = tokens(static_cast<double>(random() % 6'000));
+      in.order_side = random() % 2 ? side::buy : side::sell;
+      in.order_quantity = watt_hours(static_cast<std::int64_t>(random() % 12'000));
+      in.order_limit = micro_tokens_per_kwh(static_cast<std::int64_t>(1 + random() % 60'000'000));
+      in.metered = watt_hours(static_cast<std::int64_t>(random() % 40'000));
+      input.stations.push_back(in);
+    }
+    reusing.run_period_into(input, reused);
+    const quota_period_report expected = fresh.run_period(input);
+    CHECK(reused.quotas.quotas == expected.quotas.quotas);
+    CHECK(reused.quotas.satisfaction.numerator == expected.quotas.satisfaction.numerator);
+    CHECK(reused.clearing.trades == expected.clearing.trades);
+    CHECK(reused.clearing.bid_outcomes == expected.clearing.bid_outcomes);
+    CHECK(reused.settlement.transfers == expected.settlement.transfers);
+    CHECK(reused.settlement.operator_income == expected.settlement.operator_income);
+    REQUIRE(reused.demands.size() == expected.demands.size());
+    for (std::size_t i = 0; i < reused.demands.size(); ++i) {
+      CHECK(reused.demands[i].status == expected.demands[i].status);
+      CHECK(reused.demands[i].required_deposit == expected.demands[i].required_deposit);
+    }
+    REQUIRE(reused.orders.size() == expected.orders.size());
+    for (std::size_t i = 0; i < reused.orders.size(); ++i) {
+      CHECK(reused.orders[i].status == expected.orders[i].status);
+      CHECK(reused.orders[i].id == expected.orders[i].id);
+    }
+  }
+  CHECK(reusing.open_periods() == 0);
+}

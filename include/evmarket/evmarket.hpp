@@ -65,6 +65,7 @@
 #include <evmarket/market/charging_strategies.hpp>
 #include <evmarket/market/clock.hpp>
 #include <evmarket/market/ledger_sink.hpp>
+#include <evmarket/market/network.hpp>
 #include <evmarket/market/penalty.hpp>
 #include <evmarket/market/phase.hpp>
 #include <evmarket/market/quota_market.hpp>

@@ -5,32 +5,32 @@
 #include <evmarket/ledger/openssl.hpp>
 
 using namespace evmarket;
-using conformance::hex;
-using conformance::text;
+using ledger_conformance::hex;
+using ledger_conformance::text;
 
 TEST_CASE("openssl::sha256 matches FIPS 180-4 and the Certificate Transparency test tree") {
-  conformance::check_sha256(openssl::sha256{});
+  ledger_conformance::check_sha256(openssl::sha256{});
 }
 
 TEST_CASE("openssl::sha3_256 matches FIPS 202") {
-  conformance::check_known_answers(openssl::sha3_256{},
+  ledger_conformance::check_known_answers(openssl::sha3_256{},
                                    "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a",
                                    "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532");
 }
 
 TEST_CASE("openssl Ed25519 matches RFC 8032 tests 1 and 2") {
-  conformance::check_ed25519([](const bytes& seed) { return openssl::ed25519_signer::from_seed(seed); },
+  ledger_conformance::check_ed25519([](const bytes& seed) { return openssl::ed25519_signer::from_seed(seed); },
                              openssl::ed25519_verifier{});
   const auto a = openssl::ed25519_signer::generate();
   const auto b = openssl::ed25519_signer::generate();
-  CHECK_FALSE(conformance::to_bytes(a.public_key()) == conformance::to_bytes(b.public_key()));
+  CHECK_FALSE(ledger_conformance::to_bytes(a.public_key()) == ledger_conformance::to_bytes(b.public_key()));
   CHECK(openssl::ed25519_verifier{}.verify(a.public_key(), text("m"), a.sign(text("m"))));
   CHECK_FALSE(openssl::ed25519_verifier{}.verify(b.public_key(), text("m"), a.sign(text("m"))));
   CHECK_THROWS_AS(openssl::ed25519_signer::from_seed(bytes(33)), bad_input);
 }
 
 TEST_CASE("openssl::hmac_sha256 matches RFC 4231 and compares in constant time") {
-  conformance::check_hmac_sha256([](const bytes& key) { return openssl::hmac_sha256(key); });
+  ledger_conformance::check_hmac_sha256([](const bytes& key) { return openssl::hmac_sha256(key); });
   CHECK_THROWS_AS(openssl::hmac_sha256(bytes{}), bad_input);
 }
 
@@ -42,7 +42,7 @@ TEST_CASE("openssl::aes256_gcm matches the GCM test cases and refuses every alte
         hex("cea7403d4d606b6e074ec5d3baf39d18d0d1c8a799996bf0265b98b5d48ab919"));
   const openssl::aes256_gcm aead(bytes(32, 7));
   const openssl::aes256_gcm other(bytes(32, 8));
-  conformance::check_aead(aead, other);
+  ledger_conformance::check_aead(aead, other);
   CHECK_THROWS_AS(openssl::aes256_gcm(bytes(16)), bad_input);
   const station_request reservation{station_id{3}, kilowatts(11), 0.8};
   const sealed_record sealed = seal_record(aead, bytes(12, 1), reservation);
@@ -54,6 +54,6 @@ TEST_CASE("an OpenSSL chain verifies, and every tampering is found at its block"
   const auto platform = openssl::ed25519_signer::from_seed(bytes(32, 1));
   const auto buyer = openssl::ed25519_signer::from_seed(bytes(32, 2));
   const auto seller = openssl::ed25519_signer::from_seed(bytes(32, 3));
-  conformance::check_chain(openssl::sha256{}, platform, buyer, seller, openssl::ed25519_verifier{});
-  conformance::check_chain(openssl::sha3_256{}, platform, buyer, seller, openssl::ed25519_verifier{});
+  ledger_conformance::check_chain(openssl::sha256{}, platform, buyer, seller, openssl::ed25519_verifier{});
+  ledger_conformance::check_chain(openssl::sha3_256{}, platform, buyer, seller, openssl::ed25519_verifier{});
 }

@@ -182,26 +182,7 @@ class quota_market_session {
   /// allocation rules and ignored by the others; equal credit by default.
   demand_result submit_demand(trading_period delivery, station_id station, power demand, money deposit,
                               double credit = 1.0) {
-    period_book& book = open_book(delivery, stage::open, "submit_demand");
-    book.timeline.require(session_phase::demand, "submit_demand", clock_.now());
-    require_station(station, "station");
-    if (book.slot_of(station) != period_book::absent)
-      throw bad_input(std::string("station"), detail::describe(station.value),
-                      "has already submitted demand for " + to_text(delivery) + " (a replay is refused)");
-    detail::require(!demand.is_negative(), "demand", demand.base(), "must not be negative (W)");
-    detail::require(!deposit.is_negative(), "deposit", deposit.base(), "must not be negative (micro-Token)");
-    detail::require(std::isfinite(credit) && credit > 0.0, "credit", credit, "must be finite and positive");
-    station_entry entry;
-    entry.station = station;
-    entry.demand = demand;
-    entry.deposit = deposit;
-    entry.worst_fee = fees_.worst_case(basis_for(book, entry));
-    if (deposit < entry.worst_fee) return {demand_status::deposit_insufficient, entry.worst_fee};
-    book.requests.push_back({station, demand, credit});
-    book.assign_slot(station, static_cast<std::uint32_t>(book.entries.size()));
-    book.entries.push_back(entry);
-    log(book, demand_submission{delivery, station, demand, deposit, credit});
-    return {demand_status::accepted, entry.worst_fee};
+    return admit_demand(demand_book(delivery), station, demand, deposit, credit);
   }
 
   // --- Step 3 -------------------------------------------------------------------------------
@@ -211,6 +192,8 @@ class quota_market_session {
     book.timeline.require(session_phase::allocation, "pre_allocate", clock_.now());
     if (book.requests.empty())
       book.quotas = allocation{{}, book.margin, power::zero(), power::zero(), {1, 1}};
+    else if constexpr (requires { allocation_rule_.allocate_into(book.margin, book.requests, book.quotas); })
+      allocation_rule_.allocate_into(book.margin, book.requests, book.quotas);  // reuses the book's storage
     else
       book.quotas = allocation_rule_.allocate(book.margin, book.requests);
     for (std::size_t i = 0; i < book.entries.size(); ++i) {
@@ -227,24 +210,7 @@ class quota_market_session {
   /// A bid (buy) or offer (sell) of quota energy at a limit price; one order per station.
   quota_order_result submit_order(trading_period delivery, station_id station, side order_side, energy quantity,
                                   price limit) {
-    period_book& book = open_book(delivery, stage::allocated, "submit_order");
-    book.timeline.require(session_phase::bidding, "submit_order", clock_.now());
-    station_entry& entry = entry_of(book, station);
-    if (!(!entry.ordered))
-      throw bad_input(std::string("station"), detail::describe(station.value),
-                      "has already submitted an order for " + to_text(delivery) + " (a replay is refused)");
-    detail::require(quantity.is_positive(), "quantity", quantity.base(), "must be positive (Wh)");
-    detail::require(limit.is_positive(), "limit", limit.base(), "must be positive (micro-Token/kWh)");
-    if (!book.auction_held) return {quota_order_status::auction_not_held, {}};
-    if (order_side == side::sell && quantity > entry.quota_energy) return {quota_order_status::exceeds_quota, {}};
-    if (order_side == side::buy && entry.deposit < entry.worst_fee + trade_amount(limit, quantity))
-      return {quota_order_status::deposit_insufficient, {}};
-    const call_order order{order_ids_.next(), station, quantity, limit};
-    (order_side == side::buy ? book.bids : book.offers).push_back(order);
-    (order_side == side::buy ? book.bid_owner : book.offer_owner).push_back(book.slot_of(station));
-    entry.ordered = true;
-    log(book, order_submission{delivery, static_cast<std::uint16_t>(order_side == side::buy ? 0 : 1), order});
-    return {quota_order_status::accepted, order.id};
+    return admit_order(order_book_of(delivery), station, order_side, quantity, limit);
   }
 
   // --- Step 5 -------------------------------------------------------------------------------
@@ -279,15 +245,7 @@ class quota_market_session {
   /// The energy a station's smart meter measured over delivery (once per station), from the
   /// start of delivery on.
   void record_metering(trading_period delivery, station_id station, energy metered) {
-    period_book& book = delivered_book(delivery, "record_metering");
-    station_entry& entry = entry_of(book, station);
-    if (!(!entry.metered_recorded))
-      throw bad_input(std::string("station"), detail::describe(station.value),
-                      "already has a meter reading for " + to_text(delivery) + " (a replay is refused)");
-    detail::require(!metered.is_negative(), "metered", metered.base(), "must not be negative (Wh)");
-    entry.metered = metered;
-    entry.metered_recorded = true;
-    log(book, meter_reading{delivery, station, metered});
+    accept_meter_reading(delivered_book(delivery, "record_metering"), station, metered);
   }
 
   /// Settles `delivery` after it ends: fees, auction payments, penalties, withdrawals; seals the
@@ -353,25 +311,34 @@ class quota_market_session {
     report.orders.clear();
     open(session_phase::margin);
     broadcast_margin(d, input.margin);
+    // Each phase is checked once; the stations then go through the same per-station bodies (and
+    // the same validation) as the public calls.
     open(session_phase::demand);
+    period_book& book = demand_book(d);
     for (const quota_station_input& s : input.stations)
-      report.demands.push_back(submit_demand(d, s.station, s.demand, s.deposit));
+      report.demands.push_back(admit_demand(book, s.station, s.demand, s.deposit, 1.0));
     const auto accepted = [&](std::size_t i) { return report.demands[i].status == demand_status::accepted; };
     open(session_phase::allocation);
-    report.quotas = pre_allocate(d);
+    pre_allocate(d);
     open(session_phase::bidding);
+    order_book_of(d);
     for (std::size_t i = 0; i < input.stations.size(); ++i) {
       const quota_station_input& s = input.stations[i];
       if (accepted(i) && s.order_quantity.is_positive())
-        report.orders.push_back(submit_order(d, s.station, s.order_side, s.order_quantity, s.order_limit));
+        report.orders.push_back(admit_order(book, s.station, s.order_side, s.order_quantity, s.order_limit));
     }
     open(session_phase::clearing);
-    report.clearing = clear(d);
+    clear(d);
     open(session_phase::delivery);
+    delivered_book(d, "record_metering");
     for (std::size_t i = 0; i < input.stations.size(); ++i)
-      if (accepted(i)) record_metering(d, input.stations[i].station, input.stations[i].metered);
+      if (accepted(i)) accept_meter_reading(book, input.stations[i].station, input.stations[i].metered);
     open(session_phase::settlement);
     settle_into(d, report.settlement);
+    // The settled book goes to the spares: hand its quotas and clearing to the report in exchange
+    // for the report's old storage, which the next period reuses (no copy either way).
+    std::swap(report.quotas, spare_books_.back().quotas);
+    std::swap(report.clearing, spare_books_.back().clearing);
   }
 
   /// An open period's pre-allocation and clearing (bad_input when the period is not open).
@@ -476,6 +443,17 @@ class quota_market_session {
     }
     return book;
   }
+  // The book of a period taking demand (Step 2) or orders (Step 4), phase checked.
+  period_book& demand_book(trading_period delivery) {
+    period_book& book = open_book(delivery, stage::open, "submit_demand");
+    book.timeline.require(session_phase::demand, "submit_demand", clock_.now());
+    return book;
+  }
+  period_book& order_book_of(trading_period delivery) {
+    period_book& book = open_book(delivery, stage::allocated, "submit_order");
+    book.timeline.require(session_phase::bidding, "submit_order", clock_.now());
+    return book;
+  }
   // A period whose delivery has begun: pre-allocated, and cleared if it had orders.
   period_book& delivered_book(trading_period delivery, std::string_view call) {
     period_book& book = const_cast<period_book&>(find_book(delivery));
@@ -496,6 +474,60 @@ class quota_market_session {
       throw bad_input(std::string("station"), detail::describe(station.value),
                       "has no accepted demand for " + to_text(book.delivery));
     return book.entries[slot];
+  }
+
+  // The per-station bodies of Steps 2, 4 and 6, once the period's book is found and its phase
+  // checked: run_period checks each phase once and then admits every station through these.
+  demand_result admit_demand(period_book& book, station_id station, power demand, money deposit, double credit) {
+    require_station(station, "station");
+    if (book.slot_of(station) != period_book::absent)
+      throw bad_input(std::string("station"), detail::describe(station.value),
+                      "has already submitted demand for " + to_text(book.delivery) + " (a replay is refused)");
+    detail::require(!demand.is_negative(), "demand", demand.base(), "must not be negative (W)");
+    detail::require(!deposit.is_negative(), "deposit", deposit.base(), "must not be negative (micro-Token)");
+    detail::require(std::isfinite(credit) && credit > 0.0, "credit", credit, "must be finite and positive");
+    station_entry entry;
+    entry.station = station;
+    entry.demand = demand;
+    entry.deposit = deposit;
+    entry.worst_fee = fees_.worst_case(basis_for(book, entry));
+    if (deposit < entry.worst_fee) return {demand_status::deposit_insufficient, entry.worst_fee};
+    book.requests.push_back({station, demand, credit});
+    book.assign_slot(station, static_cast<std::uint32_t>(book.entries.size()));
+    book.entries.push_back(entry);
+    log(book, demand_submission{book.delivery, station, demand, deposit, credit});
+    return {demand_status::accepted, entry.worst_fee};
+  }
+
+  quota_order_result admit_order(period_book& book, station_id station, side order_side, energy quantity,
+                                 price limit) {
+    station_entry& entry = entry_of(book, station);
+    if (!(!entry.ordered))
+      throw bad_input(std::string("station"), detail::describe(station.value),
+                      "has already submitted an order for " + to_text(book.delivery) + " (a replay is refused)");
+    detail::require(quantity.is_positive(), "quantity", quantity.base(), "must be positive (Wh)");
+    detail::require(limit.is_positive(), "limit", limit.base(), "must be positive (micro-Token/kWh)");
+    if (!book.auction_held) return {quota_order_status::auction_not_held, {}};
+    if (order_side == side::sell && quantity > entry.quota_energy) return {quota_order_status::exceeds_quota, {}};
+    if (order_side == side::buy && entry.deposit < entry.worst_fee + trade_amount(limit, quantity))
+      return {quota_order_status::deposit_insufficient, {}};
+    const call_order order{order_ids_.next(), station, quantity, limit};
+    (order_side == side::buy ? book.bids : book.offers).push_back(order);
+    (order_side == side::buy ? book.bid_owner : book.offer_owner).push_back(book.slot_of(station));
+    entry.ordered = true;
+    log(book, order_submission{book.delivery, static_cast<std::uint16_t>(order_side == side::buy ? 0 : 1), order});
+    return {quota_order_status::accepted, order.id};
+  }
+
+  void accept_meter_reading(period_book& book, station_id station, energy metered) {
+    station_entry& entry = entry_of(book, station);
+    if (!(!entry.metered_recorded))
+      throw bad_input(std::string("station"), detail::describe(station.value),
+                      "already has a meter reading for " + to_text(book.delivery) + " (a replay is refused)");
+    detail::require(!metered.is_negative(), "metered", metered.base(), "must not be negative (Wh)");
+    entry.metered = metered;
+    entry.metered_recorded = true;
+    log(book, meter_reading{book.delivery, station, metered});
   }
 
   [[nodiscard]] tariff_basis basis_for(const period_book& book, const station_entry& entry) const {
