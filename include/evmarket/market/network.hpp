@@ -178,9 +178,8 @@ class radial_feeder {
   security_verdict check_and_reserve(participant_id seller, participant_id buyer, power flow) {
     detail::require(flow.is_positive(), "flow", flow.base(), "must be positive (W)");
     const bus_index from = bus_of(seller), to = bus_of(buyer);
-    const std::uint32_t congested = first_overload(from, to, flow.base());
+    const std::uint32_t congested = try_shift(from, to, flow.base());
     if (congested != security_verdict::no_line) return {false, 0, congested};
-    shift(from, to, flow.base());
     held_.push_back({from, to, flow.base()});
     return {true, held_.size(), security_verdict::no_line};
   }
@@ -334,22 +333,35 @@ class radial_feeder {
     }
   }
 
-  // The first line on the path that `flow` more from `from` to `to` would overload, or no_line.
-  [[nodiscard]] std::uint32_t first_overload(bus_index from, bus_index to, std::int64_t flow) const {
+  // Moves `flow` from `from` to `to` line by line while each line takes it. When a line refuses,
+  // the lines already moved are moved back (the walk's order depends on the tree alone, so the
+  // second walk retraces the first) and the refusing line is returned; else no_line. One walk
+  // for the common case of a passing trade.
+  std::uint32_t try_shift(bus_index from, bus_index to, std::int64_t flow) {
     std::uint32_t congested = security_verdict::no_line;
+    std::size_t moved = 0;
+    const auto magnitude = [](detail::int128 v) { return v < 0 ? -v : v; };
     for_each_path_line(from, to, [&](bus_index bus, bool towards_buyer) {
       const detail::int128 before = flow_[bus], after = before + (towards_buyer ? flow : -flow);
-      const auto magnitude = [](detail::int128 v) { return v < 0 ? -v : v; };
       if (magnitude(after) > limit_[bus] && magnitude(after) > magnitude(before)) {
         congested = line_of_bus_[bus];
         return false;
       }
+      flow_[bus] = after;
+      ++moved;
       return true;
     });
+    if (congested != security_verdict::no_line)
+      for_each_path_line(from, to, [&](bus_index bus, bool towards_buyer) {
+        if (moved-- == 0) return false;
+        flow_[bus] -= towards_buyer ? flow : -flow;
+        return true;
+      });
     return congested;
   }
 
-  // Moves `flow` from `from` to `to` along the path (within the limits: checked before).
+  // Moves `flow` from `from` to `to` along the path unchecked (a release: the flows return to
+  // where they were without the reservation).
   void shift(bus_index from, bus_index to, std::int64_t flow) {
     for_each_path_line(from, to, [&](bus_index bus, bool towards_buyer) {
       flow_[bus] += towards_buyer ? flow : -flow;

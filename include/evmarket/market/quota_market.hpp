@@ -197,7 +197,6 @@ class quota_market_session {
     else
       book.quotas = allocation_rule_.allocate(book.margin, book.requests);
     for (std::size_t i = 0; i < book.entries.size(); ++i) {
-      book.entries[i].quota = book.quotas.quotas[i];
       book.entries[i].quota_energy = energy_over(book.quotas.quotas[i], book.timeline.minutes(), rounding::down);
     }
     book.auction_held = book.quotas.curtailed();
@@ -210,7 +209,8 @@ class quota_market_session {
   /// A bid (buy) or offer (sell) of quota energy at a limit price; one order per station.
   quota_order_result submit_order(trading_period delivery, station_id station, side order_side, energy quantity,
                                   price limit) {
-    return admit_order(order_book_of(delivery), station, order_side, quantity, limit);
+    period_book& book = order_book_of(delivery);
+    return admit_order(book, slot_of_accepted(book, station), station, order_side, quantity, limit);
   }
 
   // --- Step 5 -------------------------------------------------------------------------------
@@ -226,12 +226,12 @@ class quota_market_session {
     // Each order's outcome sums the amounts its trades carry: the money is read, not recomputed.
     for (std::size_t b = 0; b < result.bid_outcomes.size(); ++b) {
       station_entry& entry = book.entries[book.bid_owner[b]];
-      entry.bought = result.bid_outcomes[b].traded;
+      entry.net_bought = result.bid_outcomes[b].traded;
       entry.auction_payment = result.bid_outcomes[b].amount;
     }
     for (std::size_t o = 0; o < result.offer_outcomes.size(); ++o) {
       station_entry& entry = book.entries[book.offer_owner[o]];
-      entry.sold = result.offer_outcomes[o].traded;
+      entry.net_bought = -result.offer_outcomes[o].traded;
       entry.auction_payment = -result.offer_outcomes[o].amount;
     }
     book.clearing = std::move(result);
@@ -245,7 +245,8 @@ class quota_market_session {
   /// The energy a station's smart meter measured over delivery (once per station), from the
   /// start of delivery on.
   void record_metering(trading_period delivery, station_id station, energy metered) {
-    accept_meter_reading(delivered_book(delivery, "record_metering"), station, metered);
+    period_book& book = delivered_book(delivery, "record_metering");
+    accept_meter_reading(book, slot_of_accepted(book, station), station, metered);
   }
 
   /// Settles `delivery` after it ends: fees, auction payments, penalties, withdrawals; seals the
@@ -263,9 +264,9 @@ class quota_market_session {
     book.timeline.require(session_phase::settlement, "settle", now);
     if (book.current == stage::allocated && (!book.bids.empty() || !book.offers.empty()))
       throw error("settle: the period " + to_text(delivery) + " has orders but was not cleared");
-    for (const station_entry& entry : book.entries)
-      if (!(entry.metered_recorded))
-        throw bad_input(std::string("station"), detail::describe(entry.station.value),
+    for (std::size_t slot = 0; slot < book.entries.size(); ++slot)
+      if (!(book.entries[slot].metered_recorded))
+        throw bad_input(std::string("station"), detail::describe(book.requests[slot].station.value),
                         "has no meter reading for " + to_text(delivery));
     if (last_seal_)
       detail::require(now >= *last_seal_, "clock", now.text(), "is earlier than the last settlement's time");
@@ -322,17 +323,22 @@ class quota_market_session {
     pre_allocate(d);
     open(session_phase::bidding);
     order_book_of(d);
+    // The i-th accepted demand holds slot i: no lookup needed.
+    std::uint32_t slot = 0;
     for (std::size_t i = 0; i < input.stations.size(); ++i) {
       const quota_station_input& s = input.stations[i];
-      if (accepted(i) && s.order_quantity.is_positive())
-        report.orders.push_back(admit_order(book, s.station, s.order_side, s.order_quantity, s.order_limit));
+      if (!accepted(i)) continue;
+      if (s.order_quantity.is_positive())
+        report.orders.push_back(admit_order(book, slot, s.station, s.order_side, s.order_quantity, s.order_limit));
+      ++slot;
     }
     open(session_phase::clearing);
     clear(d);
     open(session_phase::delivery);
     delivered_book(d, "record_metering");
+    slot = 0;
     for (std::size_t i = 0; i < input.stations.size(); ++i)
-      if (accepted(i)) accept_meter_reading(book, input.stations[i].station, input.stations[i].metered);
+      if (accepted(i)) accept_meter_reading(book, slot++, input.stations[i].station, input.stations[i].metered);
     open(session_phase::settlement);
     settle_into(d, report.settlement);
     // The settled book goes to the spares: hand its quotas and clearing to the report in exchange
@@ -361,15 +367,14 @@ class quota_market_session {
  private:
   enum class stage : std::uint8_t { open, allocated, cleared };
 
+  // A station's state in one period; its station id and demand are in the book's requests at
+  // the same slot, its quota in the book's allocation (kept apart: this is what every per-station
+  // step touches, so it is kept small).
   struct station_entry {
-    station_id station;
-    power demand;
     money deposit;
     money worst_fee;
-    power quota;
     energy quota_energy;
-    energy bought;
-    energy sold;
+    energy net_bought;  // from the clearing: bought (positive) or sold (negative)
     energy metered;
     money auction_payment;  // from the clearing: positive pays, negative receives
     bool ordered = false;
@@ -385,7 +390,7 @@ class quota_market_session {
       timeline = t;
       margin = m;
       current = stage::open;
-      for (const station_entry& e : entries) slots[e.station.value] = absent;
+      for (const station_request& r : requests) slots[r.station.value] = absent;
       entries.clear();
       requests.clear();
       quotas.quotas.clear();
@@ -468,12 +473,12 @@ class quota_market_session {
     detail::require(roster_.contains(station) && station != operator_, field, station.value,
                     "is not an enrolled station");
   }
-  static station_entry& entry_of(period_book& book, station_id station) {
+  static std::uint32_t slot_of_accepted(const period_book& book, station_id station) {
     const std::uint32_t slot = book.slot_of(station);
     if (slot == period_book::absent)
       throw bad_input(std::string("station"), detail::describe(station.value),
                       "has no accepted demand for " + to_text(book.delivery));
-    return book.entries[slot];
+    return slot;
   }
 
   // The per-station bodies of Steps 2, 4 and 6, once the period's book is found and its phase
@@ -487,10 +492,8 @@ class quota_market_session {
     detail::require(!deposit.is_negative(), "deposit", deposit.base(), "must not be negative (micro-Token)");
     detail::require(std::isfinite(credit) && credit > 0.0, "credit", credit, "must be finite and positive");
     station_entry entry;
-    entry.station = station;
-    entry.demand = demand;
     entry.deposit = deposit;
-    entry.worst_fee = fees_.worst_case(basis_for(book, entry));
+    entry.worst_fee = fees_.worst_case(demand_basis(book, demand));
     if (deposit < entry.worst_fee) return {demand_status::deposit_insufficient, entry.worst_fee};
     book.requests.push_back({station, demand, credit});
     book.assign_slot(station, static_cast<std::uint32_t>(book.entries.size()));
@@ -499,9 +502,9 @@ class quota_market_session {
     return {demand_status::accepted, entry.worst_fee};
   }
 
-  quota_order_result admit_order(period_book& book, station_id station, side order_side, energy quantity,
-                                 price limit) {
-    station_entry& entry = entry_of(book, station);
+  quota_order_result admit_order(period_book& book, std::uint32_t slot, station_id station, side order_side,
+                                 energy quantity, price limit) {
+    station_entry& entry = book.entries[slot];
     if (!(!entry.ordered))
       throw bad_input(std::string("station"), detail::describe(station.value),
                       "has already submitted an order for " + to_text(book.delivery) + " (a replay is refused)");
@@ -513,14 +516,14 @@ class quota_market_session {
       return {quota_order_status::deposit_insufficient, {}};
     const call_order order{order_ids_.next(), station, quantity, limit};
     (order_side == side::buy ? book.bids : book.offers).push_back(order);
-    (order_side == side::buy ? book.bid_owner : book.offer_owner).push_back(book.slot_of(station));
+    (order_side == side::buy ? book.bid_owner : book.offer_owner).push_back(slot);
     entry.ordered = true;
     log(book, order_submission{book.delivery, static_cast<std::uint16_t>(order_side == side::buy ? 0 : 1), order});
     return {quota_order_status::accepted, order.id};
   }
 
-  void accept_meter_reading(period_book& book, station_id station, energy metered) {
-    station_entry& entry = entry_of(book, station);
+  void accept_meter_reading(period_book& book, std::uint32_t slot, station_id station, energy metered) {
+    station_entry& entry = book.entries[slot];
     if (!(!entry.metered_recorded))
       throw bad_input(std::string("station"), detail::describe(station.value),
                       "already has a meter reading for " + to_text(book.delivery) + " (a replay is refused)");
@@ -530,14 +533,23 @@ class quota_market_session {
     log(book, meter_reading{book.delivery, station, metered});
   }
 
-  [[nodiscard]] tariff_basis basis_for(const period_book& book, const station_entry& entry) const {
+  // What the tariff sees of a demand before the pre-allocation (its worst case)...
+  [[nodiscard]] tariff_basis demand_basis(const period_book& book, power demand) const {
+    return {book.delivery,           setup_.calendar.start_minute(book.delivery),
+            book.timeline.minutes(), demand,
+            power::zero(),           {1, 1},
+            energy::zero(),          energy::zero()};
+  }
+  // ... and of the station at `slot` at settlement.
+  [[nodiscard]] tariff_basis settlement_basis(const period_book& book, std::size_t slot) const {
+    const station_entry& entry = book.entries[slot];
     return {book.delivery,
             setup_.calendar.start_minute(book.delivery),
             book.timeline.minutes(),
-            entry.demand,
-            entry.quota,
+            book.requests[slot].demand,
+            book.quotas.quotas[slot],
             book.quotas.satisfaction,
-            entry.quota_energy + entry.bought - entry.sold,
+            entry.quota_energy + entry.net_bought,
             entry.metered};
   }
 
@@ -549,16 +561,17 @@ class quota_market_session {
     result.auction_surplus = book.clearing.buyers_paid - book.clearing.sellers_received;
     result.lines.reserve(book.entries.size());
     const price rate = fees_.rate_at(setup_.calendar.start_minute(book.delivery));
-    for (const station_entry& entry : book.entries) {
+    for (std::size_t slot = 0; slot < book.entries.size(); ++slot) {
+      const station_entry& entry = book.entries[slot];
       settlement_line line;
       line.delivery = book.delivery;
-      line.station = entry.station;
+      line.station = book.requests[slot].station;
       line.deposit = entry.deposit;
       line.initial_quota = entry.quota_energy;
-      line.final_quota = entry.quota_energy + entry.bought - entry.sold;
+      line.final_quota = entry.quota_energy + entry.net_bought;
       line.metered = entry.metered;
       line.over_consumption = std::max(energy::zero(), entry.metered - line.final_quota);
-      line.fee = fees_.charge(basis_for(book, entry));
+      line.fee = fees_.charge(settlement_basis(book, slot));
       line.penalty = penalties_.penalty({line.over_consumption, rate});
       line.auction_payment = entry.auction_payment;
       detail::close_settlement_line(line);
