@@ -46,20 +46,26 @@ using bus_index = std::uint32_t;
 
 /// A line as the operator describes it: its two buses (in either order) and its thermal limit.
 struct feeder_line {
+  /// One end of the line.
   bus_index first_bus = 0;
+  /// The other end.
   bus_index second_bus = 0;
+  /// Thermal limit (W), in either direction.
   power limit;
 };
 
 /// The answer to a check: whether the trade passed, the ticket that releases its reservation
 /// (zero when it did not pass), and the first line on the path that would have been overloaded.
 struct security_verdict {
+  /// Whether the trade passed (and its flow is now reserved).
   bool passed = false;
+  /// What release() takes back; 0 when the trade did not pass.
   std::uint64_t ticket = 0;
   /// Index (into the feeder's lines) of the overloaded line, or no_line.
   std::uint32_t congested_line = no_line;
   /// No line is named (the trade passed, or a policy without lines refused it).
   static constexpr std::uint32_t no_line = std::numeric_limits<std::uint32_t>::max();
+  /// True when the trade passed.
   explicit operator bool() const noexcept { return passed; }
 };
 
@@ -77,12 +83,16 @@ concept SecurityCheck = requires(C& check, const C& view, participant_id seller,
 
 /// The trivial check: every trade passes, nothing is reserved, no fee.
 struct always_secure {
+  /// The policy's name, for reports.
   static constexpr std::string_view name = "always passes";
+  /// Passes every trade of positive flow (bad_input otherwise).
   security_verdict check_and_reserve(participant_id, participant_id, power flow) {
     detail::require(flow.is_positive(), "flow", flow.base(), "must be positive (W)");
     return {true, ++issued_, security_verdict::no_line};
   }
+  /// Nothing to release.
   void release(std::uint64_t) noexcept {}
+  /// No fee.
   [[nodiscard]] price congestion_fee(participant_id, participant_id) const noexcept { return price::zero(); }
 
  private:
@@ -93,10 +103,13 @@ struct always_secure {
 /// within the limit, whatever the buses (the check a platform without a feeder model makes).
 class transformer_limit_only {
  public:
+  /// The policy's name, for reports.
   static constexpr std::string_view name = "transformer limit only";
+  /// A margin of `limit` for all trades together (bad_input when negative).
   explicit transformer_limit_only(power limit) : limit_(limit) {
     detail::require(!limit.is_negative(), "limit", limit.base(), "must not be negative (W)");
   }
+  /// Passes and reserves `flow` while the margin holds it; a refusal names no line.
   security_verdict check_and_reserve(participant_id, participant_id, power flow) {
     detail::require(flow.is_positive(), "flow", flow.base(), "must be positive (W)");
     if (flow > limit_ - reserved_) return {false, 0, security_verdict::no_line};
@@ -111,7 +124,9 @@ class transformer_limit_only {
     reserved_ -= held_[ticket - 1];
     held_[ticket - 1] = power::zero();
   }
+  /// No fee.
   [[nodiscard]] price congestion_fee(participant_id, participant_id) const noexcept { return price::zero(); }
+  /// The flow reserved by the trades held.
   [[nodiscard]] power reserved() const noexcept { return reserved_; }
 
  private:
@@ -123,6 +138,7 @@ class transformer_limit_only {
 /// A radial feeder: the SecurityCheck of the model in the file comment.
 class radial_feeder {
  public:
+  /// The policy's name, for reports.
   static constexpr std::string_view name = "radial feeder, thermal line limits";
 
   /// A feeder of `bus_count` buses joined by `lines` (exactly bus_count - 1, forming a tree that
@@ -136,7 +152,9 @@ class radial_feeder {
     line_fee_.assign(lines.size(), 0);
   }
 
+  /// Number of buses (the slack bus included) and of lines.
   [[nodiscard]] std::size_t bus_count() const noexcept { return parent_.size(); }
+  /// Number of lines: bus_count() - 1.
   [[nodiscard]] std::size_t line_count() const noexcept { return parent_.size() - 1; }
 
   // --- The operator's inputs -----------------------------------------------------------------
@@ -222,8 +240,10 @@ class radial_feeder {
   }
   /// The transformer's flow (the feeder's net load; trades between buses do not change it) and
   /// its utilisation.
+  ///@{
   [[nodiscard]] power transformer_flow() const { return watts(detail::narrow(flow_[0], "transformer flow")); }
   [[nodiscard]] double transformer_utilisation() const noexcept { return ratio(flow_[0], limit_[0]); }
+  ///@}
   /// The sum of the congestion fees on the path between the two participants' buses.
   [[nodiscard]] price congestion_fee(participant_id seller, participant_id buyer) const {
     std::int64_t total = 0;
