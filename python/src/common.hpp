@@ -102,6 +102,7 @@ void bind_credit(py::module_& m);
 void bind_curve(py::module_& m);
 void bind_coalition(py::module_& m);
 void bind_coordination(py::module_& m);
+void bind_market(py::module_& m);
 void bind_lab(py::module_& m);
 
 }  // namespace evmarket_python

@@ -17,5 +17,6 @@ PYBIND11_MODULE(_core, m) {
   ep::bind_curve(m);
   ep::bind_coalition(m);
   ep::bind_coordination(m);
+  ep::bind_market(m);
   ep::bind_lab(m);
 }
