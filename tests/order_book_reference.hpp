@@ -122,8 +122,11 @@ struct reference_book {
       if (midpoint && !market) p = (r.limit + in.limit) / 2;
       const bool buying = in.order_side == side::buy;
       // The amount by hand: price x energy to the nearest micro-Token, halves to even.
-      const std::int64_t product = p * q, whole = product / 1000, rest = product % 1000;
-      const money amount = micro_tokens(rest > 500 || (rest == 500 && whole % 2 == 1) ? whole + 1 : whole);
+      // In 128 bits: a price near 2^63 times a few Wh does not fit 64 (the amount, a thousandth, does).
+      const evmarket::detail::int128 product = static_cast<evmarket::detail::int128>(p) * q, whole = product / 1000,
+                                     rest = product % 1000;
+      const money amount =
+          micro_tokens(static_cast<std::int64_t>(rest > 500 || (rest == 500 && whole % 2 == 1) ? whole + 1 : whole));
       trades.push_back({oid(buying ? in.id : r.id), oid(buying ? r.id : in.id), who(buying ? in.owner : r.owner),
                         who(buying ? r.owner : in.owner), wh(q), px(p), px(p), amount, amount});
       in.open -= q;
@@ -150,12 +153,19 @@ struct reference_book {
     return result(order_status::cancelled, got, in.open, 0);
   }
 
+  // The book refuses an order whose value at its limit (price x quantity / 1000) leaves 64 bits.
+  static bool value_fits(std::int64_t p, std::int64_t q) {
+    return static_cast<evmarket::detail::int128>(p) * q / 1000 < std::numeric_limits<std::int64_t>::max();
+  }
+
   order_result add(const order_request& r) {
     const auto rejected = [](reject_reason why) { return result(order_status::rejected, 0, 0, 0, why); };
     if (r.quantity.base() <= 0) return rejected(reject_reason::non_positive_quantity);
     if (r.type == order_type::limit && r.limit_price.base() <= 0) return rejected(reject_reason::non_positive_price);
     if (find(r.id.value)) return rejected(reject_reason::duplicate_order_id);
     if (r.quantity.base() > std::numeric_limits<std::int64_t>::max() - entered)
+      return rejected(reject_reason::overflow);
+    if (r.type == order_type::limit && !value_fits(r.limit_price.base(), r.quantity.base()))
       return rejected(reject_reason::overflow);
     const bool market = r.type == order_type::market;
     if (market && book_side(opposite(r.order_side)).empty()) return rejected(reject_reason::no_liquidity);
@@ -198,7 +208,8 @@ struct reference_book {
     if (!o) return rejected(reject_reason::unknown_order_id);
     const std::int64_t increase = std::max<std::int64_t>(0, new_open - o->open);
     const std::int64_t decrease = std::max<std::int64_t>(0, o->open - new_open);
-    if (increase > std::numeric_limits<std::int64_t>::max() - entered) return rejected(reject_reason::overflow);
+    if (increase > std::numeric_limits<std::int64_t>::max() - entered || !value_fits(new_price, new_open))
+      return rejected(reject_reason::overflow);
     entered += increase;
     cancelled += decrease;
     lives[id].entered += increase;

@@ -50,15 +50,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       return 0;
     }
     FUZZ_CHECK(r.exact_allocation.size() == n && r.allocation.size() == n);
-    const kohlberg_certificate again = kohlberg_check(game, std::span<const exact_rational>(r.exact_allocation),
+    // The game solved: a double game is read by default as the decimals its values print as
+    // (nucleolus_options::decimal_values), i.e. as 10^D v with integer values, scaled back. The
+    // checks run on that game, 10^D v against 10^D x, where both sides are exact.
+    double factor = 1;
+    if (r.decimal_reading) {
+      const auto places = detail::common_decimal_places(values);
+      FUZZ_CHECK(places.has_value());
+      factor = detail::power_of_ten(*places);
+    }
+    std::vector<double> solved = values;
+    if (factor != 1) solved = detail::scaled_by_power_of_ten(values, static_cast<int>(std::lround(std::log10(factor))));
+    const tu_game<double> solved_game = tu_game<double>::from_table(n, solved);
+    std::vector<exact_rational> x(r.exact_allocation);
+    for (exact_rational& xi : x) xi *= exact_rational(factor);
+    const kohlberg_certificate again = kohlberg_check(solved_game, std::span<const exact_rational>(x),
                                                       pre ? solution_kind::prenucleolus : solution_kind::nucleolus);
     FUZZ_CHECK(again.holds);
     exact_rational total(0);
     for (std::size_t i = 0; i < n; ++i) {
-      total += r.exact_allocation[i];
-      if (!pre) FUZZ_CHECK(r.exact_allocation[i] >= exact_rational(values[std::size_t{1} << i]));
+      total += x[i];
+      if (!pre) FUZZ_CHECK(x[i] >= exact_rational(solved[std::size_t{1} << i]));
     }
-    FUZZ_CHECK(total == exact_rational(values.back()));
+    FUZZ_CHECK(total == exact_rational(solved.back()));
   } catch (const error&) {
     // Bad input, an empty imputation set or a solver failure: typed, never a crash.
   }

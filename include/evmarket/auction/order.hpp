@@ -87,7 +87,8 @@ enum class reject_reason : std::uint8_t {
   invalid_option,         ///< side, type or time in force outside its enumeration
   no_liquidity,           ///< a market order met an empty opposite side
   cannot_fill_in_full,    ///< a fill-or-kill order could not be filled completely on arrival
-  overflow,               ///< the book's quantity totals would leave 64 bits, or it holds 2^32 - 1 orders
+  overflow,  ///< the book's quantity totals or the order's value (limit x quantity) would leave 64 bits, or it holds
+             ///< 2^32 - 1 orders
 };
 
 /// The operation a rejection refers to.

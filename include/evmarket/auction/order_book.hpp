@@ -55,6 +55,7 @@
 #include <algorithm>
 #include <concepts>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <utility>
@@ -336,7 +337,8 @@ class order_book {
     const std::int64_t open = nodes_[slot].open;
     const std::int64_t increase = new_open.base() > open ? new_open.base() - open : 0;
     std::int64_t entered_after = 0;
-    if (__builtin_add_overflow(totals_.entered.base(), increase, &entered_after))
+    if (__builtin_add_overflow(totals_.entered.base(), increase, &entered_after) ||
+        !value_fits(new_price.base(), new_open.base()))
       return reject(id, book_operation::replace, reject_reason::overflow);
     const side own = nodes_[slot].order_side;
     reserve_one(own);
@@ -502,7 +504,17 @@ class order_book {
     // Every other total (a level's, a side's, filled, cancelled) is bounded by the entered one.
     if (__builtin_add_overflow(totals_.entered.base(), r.quantity.base(), &entered_after))
       return reject_reason::overflow;
+    if (r.type == order_type::limit && !value_fits(r.limit_price.base(), r.quantity.base()))
+      return reject_reason::overflow;
     return reject_reason::none;
+  }
+
+  // An order's value at its limit (price x quantity, in micro-Token) must fit 64 bits: then so
+  // does every trade it can make (a trade's price lies between the two orders' limits and its
+  // quantity under both orders' own), so no matching can overflow half way through.
+  static bool value_fits(std::int64_t unit_price, std::int64_t quantity) noexcept {
+    return static_cast<detail::int128>(unit_price) * quantity / energy::scale <
+           std::numeric_limits<std::int64_t>::max();
   }
 
   order_result reject(order_id id, book_operation operation, reject_reason reason) {
@@ -736,11 +748,10 @@ class order_book {
         totals_.filled += amount + amount;
         totals_.open -= amount;
         const bool buying = incoming_side == side::buy;
-        listener_.on_trade(priced_trade(buying ? order_id{in.id} : order_id{resting.id},
-                                        buying ? order_id{resting.id} : order_id{in.id},
-                                        buying ? participant_id{in.owner} : participant_id{resting.owner},
-                                        buying ? participant_id{resting.owner} : participant_id{in.owner}, amount,
-                                        at, at));
+        listener_.on_trade(priced_trade(
+            buying ? order_id{in.id} : order_id{resting.id}, buying ? order_id{resting.id} : order_id{in.id},
+            buying ? participant_id{in.owner} : participant_id{resting.owner},
+            buying ? participant_id{resting.owner} : participant_id{in.owner}, amount, at, at));
         listener_.on_fill(order_id{resting.id}, amount, at, watt_hours(resting.open));
         listener_.on_fill(order_id{in.id}, amount, at, watt_hours(in.open));
         if (resting.open == 0) {

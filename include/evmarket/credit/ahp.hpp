@@ -50,7 +50,9 @@ class pairwise_matrix {
  public:
   /// Validates `judgments`: square, n >= 1, every entry finite and positive, a unit diagonal
   /// (within `tolerance`), and |a_ij * a_ji - 1| <= `tolerance`. Errors name the entry, e.g.
-  /// "judgments[2][0]".
+  /// "judgments[2][0]". The diagonal is then stored as exactly 1: a criterion compared with
+  /// itself is 1 by definition, and a diagonal the tolerance let through would pull lambda_max
+  /// below n (and the consistency index below 0).
   explicit pairwise_matrix(Eigen::MatrixXd judgments, double tolerance = default_reciprocity_tolerance)
       : values_(std::move(judgments)) {
     detail::require(std::isfinite(tolerance) && tolerance >= 0.0, "tolerance", tolerance,
@@ -71,6 +73,7 @@ class pairwise_matrix {
                           "must be the reciprocal of judgments[" + std::to_string(i) + "][" + std::to_string(j) +
                               "] = " + detail::describe(at(i, j)));
     }
+    values_.diagonal().setOnes();
   }
 
   /// A matrix from its rows, e.g. {{1, 5, 7}, {1. / 5, 1, 3}, {1. / 7, 1. / 3, 1}}.
