@@ -265,6 +265,25 @@ std::map<participant_id, money> ledger_net_payments(const toy_sink& sink) {
   return net;
 }
 
+// A seeded random period: a margin below `margin_limit` W, then each station's demand, deposit,
+// one order (either side, possibly empty) and meter reading.
+quota_period_input random_period(std::mt19937_64& random, const std::vector<station_id>& stations,
+                                 trading_period delivery, std::uint64_t margin_limit) {
+  quota_period_input input{delivery, watts(static_cast<std::int64_t>(random() % margin_limit)), {}};
+  for (const station_id s : stations) {
+    quota_station_input in;
+    in.station = s;
+    in.demand = watts(static_cast<std::int64_t>(random() % 60'000));
+    in.deposit = tokens(static_cast<double>(random() % 6'000));
+    in.order_side = random() % 2 ? side::buy : side::sell;
+    in.order_quantity = watt_hours(static_cast<std::int64_t>(random() % 12'000));
+    in.order_limit = micro_tokens_per_kwh(static_cast<std::int64_t>(1 + random() % 60'000'000));
+    in.metered = watt_hours(static_cast<std::int64_t>(random() % 40'000));
+    input.stations.push_back(in);
+  }
+  return input;
+}
+
 template <class Rule>
 void check_random_periods(std::uint64_t seed) {
   std::mt19937_64 random(seed);
@@ -277,19 +296,7 @@ void check_random_periods(std::uint64_t seed) {
   // run_period completes a period before it returns, so it drives every other period (the one
   // in between trades while this one delivers).
   for (std::int32_t slot = 1; slot < 15; slot += 2) {
-    const trading_period delivery{0, slot};
-    quota_period_input input{delivery, watts(static_cast<std::int64_t>(random() % 200'000)), {}};
-    for (const station_id s : stations) {
-      quota_station_input in;
-      in.station = s;
-      in.demand = watts(static_cast<std::int64_t>(random() % 60'000));
-      in.deposit = tokens(static_cast<double>(random() % 6'000));
-      in.order_side = random() % 2 ? side::buy : side::sell;
-      in.order_quantity = watt_hours(static_cast<std::int64_t>(random() % 12'000));
-      in.order_limit = micro_tokens_per_kwh(static_cast<std::int64_t>(1 + random() % 60'000'000));
-      in.metered = watt_hours(static_cast<std::int64_t>(random() % 40'000));
-      input.stations.push_back(in);
-    }
+    const quota_period_input input = random_period(random, stations, {0, slot}, 200'000);
     const quota_period_report report = session.run_period(input);
     const period_settlement& s = report.settlement;
     // Money is conserved exactly, with the operator and the escrow as parties.
@@ -381,18 +388,7 @@ TEST_CASE("run_period_into reusing one report gives what a fresh run_period give
   std::mt19937_64 random(11);
   quota_period_report reused;
   for (std::int32_t slot = 1; slot < 21; slot += 2) {
-    quota_period_input input{{0, slot}, watts(static_cast<std::int64_t>(random() % 1'500'000)), {}};
-    for (const station_id s : stations) {
-      quota_station_input in;
-      in.station = s;
-      in.demand = watts(static_cast<std::int64_t>(random() % 60'000));
-      in.deposit = tokens(static_cast<double>(random() % 6'000));
-      in.order_side = random() % 2 ? side::buy : side::sell;
-      in.order_quantity = watt_hours(static_cast<std::int64_t>(random() % 12'000));
-      in.order_limit = micro_tokens_per_kwh(static_cast<std::int64_t>(1 + random() % 60'000'000));
-      in.metered = watt_hours(static_cast<std::int64_t>(random() % 40'000));
-      input.stations.push_back(in);
-    }
+    const quota_period_input input = random_period(random, stations, {0, slot}, 1'500'000);
     reusing.run_period_into(input, reused);
     const quota_period_report expected = fresh.run_period(input);
     CHECK(reused.quotas.quotas == expected.quotas.quotas);
