@@ -99,48 +99,52 @@ struct market {
 
 // One seeded random period through every phase; returns its report.
 template <class Market>
-continuous_period_report random_period(Market& m, std::mt19937_64& rng, std::size_t orders) {
-  m.go(18, 7);
+continuous_period_report random_period(Market& m, std::mt19937_64& rng, std::size_t orders, int later = 0) {
+  // `later` hours after the 18:30 period: its delivery and every phase move by as much
+  const trading_period period{0, 37 + 2 * later};
+  const auto go = [&](int hour, int minute) { m.go(hour + later, minute); };
+  go(18, 7);
   for (std::size_t k = 0; k < orders; ++k) {
     const participant_id node = m.nodes[std::uniform_int_distribution<std::size_t>(0, m.nodes.size() - 1)(rng)];
     const side s = std::bernoulli_distribution(0.5)(rng) ? side::buy : side::sell;
     const price limit = tokens_per_kwh(std::uniform_int_distribution<int>(15, 30)(rng));
     const energy quantity = kilowatt_hours(std::uniform_int_distribution<int>(1, 12)(rng));
-    m.session.submit_order(delivery, node, s, limit, quantity);
+    m.session.submit_order(period, node, s, limit, quantity);
   }
-  m.check_security(m.session.trades(delivery));
-  m.go(18, 10);
-  m.session.close_window(delivery);
-  m.go(18, 15);
+  m.check_security(m.session.trades(period));
+  go(18, 10);
+  m.session.close_window(period);
+  go(18, 15);
   for (int round = 0; round < 8; ++round) {
-    const p2p_round& r = m.session.run_round(delivery);
-    std::vector<trade> reserved = m.session.trades(delivery);
-    for (const confirmed_trade& p : r.proposals) reserved.push_back(p.deal);
-    m.check_security(reserved);
+    const p2p_round& r = m.session.run_round(period);
+    m.check_security(m.session.trades(period));
     if (r.quiet()) break;
     const std::vector<confirmed_trade> proposals = r.proposals;
     for (const confirmed_trade& p : proposals)
       if (std::bernoulli_distribution(0.9)(rng)) {
-        const confirmation_status status = m.session.confirm(m.sign(p));
-        // a party's earlier proposal that lapsed unsigned leaves a gap in its sequence
-        CHECK((status == confirmation_status::accepted || status == confirmation_status::out_of_order));
+        const p2p_confirmation result = m.session.confirm(m.sign(p));
+        // a party's earlier proposal left unsigned leaves a gap in its sequence; a trade that leaned
+        // on an unsigned proposal's counter-flow may now fail the check
+        CHECK((result.confirmation == confirmation_status::accepted ||
+               result.confirmation == confirmation_status::out_of_order));
+        m.check_security(m.session.trades(period));
       }
     CHECK(m.total_money() == money::zero());
   }
-  m.go(18, 25);
-  const money fees = m.session.settle_fees(delivery);
+  go(18, 25);
+  const money fees = m.session.settle_fees(period);
   CHECK(m.total_money() == money::zero());
   m.check_security({});  // every reservation of the period released
   std::vector<delivery_reading> readings;
   std::map<participant_id, energy> traded;
-  for (const trade& t : m.session.trades(delivery)) {
+  for (const trade& t : m.session.trades(period)) {
     traded[t.buyer] += t.quantity;
     traded[t.seller] += t.quantity;
   }
   for (const auto& [node, q] : traded) readings.push_back({node, std::bernoulli_distribution(0.8)(rng) ? q : energy::zero()});
-  const std::vector<trade> standing = m.session.trades(delivery);
-  m.go(19, 0);
-  const continuous_period_report report = m.session.settle(delivery, readings);
+  const std::vector<trade> standing = m.session.trades(period);
+  go(19, 0);
+  const continuous_period_report report = m.session.settle(period, readings);
   CHECK(report.fees == fees);
   energy volume = energy::zero();
   for (const trade& t : standing) volume += t.quantity;
@@ -152,18 +156,29 @@ continuous_period_report random_period(Market& m, std::mt19937_64& rng, std::siz
 }  // namespace
 
 TEST_CASE("continuous session: seeded random periods conserve money, respect the feeder and verify") {
+  std::uint64_t window_voided = 0, p2p_voided = 0, p2p_trades = 0;
   for (std::uint64_t seed = 1; seed <= 12; ++seed) {
     CAPTURE(seed);
     std::mt19937_64 rng(seed);
     market m(rng, 12, 9);
     for (std::size_t l = 0; l < m.spec.lines.size(); l += 3) m.session.network().post_congestion_fee(l, tokens_per_kwh(1));
-    const continuous_period_report report = random_period(m, rng, 60);
+    const continuous_period_report first = random_period(m, rng, 60);
+    const continuous_period_report second = random_period(m, rng, 60, 1);
     CHECK(m.total_money() == money::zero());
-    CHECK(m.session.operator_balance() == report.fees);
-    CHECK(report.window_volume.is_positive());
+    CHECK(m.session.operator_balance() == first.fees + second.fees);
+    CHECK(first.window_volume.is_positive());
     CHECK(m.session.sink().verify().ok());
-    CHECK(m.session.sink().ledger().size() == 1);
+    CHECK(m.session.sink().ledger().size() == 2);  // one block per period
+    for (const continuous_period_report& r : {first, second}) {
+      window_voided += r.window_voided;
+      p2p_voided += r.p2p_voided;
+      p2p_trades += r.p2p_trades;
+    }
   }
+  // the seeds exercise every path: voids in the window and in P2P, and P2P trades
+  CHECK(window_voided > 0);
+  CHECK(p2p_voided > 0);
+  CHECK(p2p_trades > 0);
 }
 
 TEST_CASE("continuous session: congestion fees are each trade's path fee, paid by the buyer") {
@@ -242,10 +257,10 @@ TEST_CASE("continuous session: a window trade the check refuses is voided and qu
   signed_p.seller_signature = sign_confirmation(kb, p.deal, p.period, p.buyer_sequence, p.seller_sequence);
   confirmed_trade forged = signed_p;
   forged.seller_signature = signed_p.buyer_signature;
-  CHECK(s.confirm(forged) == confirmation_status::bad_seller_signature);
+  CHECK(s.confirm(forged).confirmation == confirmation_status::bad_seller_signature);
   CHECK(s.balances().empty());
-  CHECK(s.confirm(signed_p) == confirmation_status::accepted);
-  CHECK(s.confirm(signed_p) == confirmation_status::replayed);  // replay refused, nothing moves twice
+  CHECK(s.confirm(signed_p).outcome == p2p_outcome::traded);
+  CHECK(s.confirm(signed_p).confirmation == confirmation_status::replayed);  // replay refused, nothing moves twice
   CHECK(s.balances().at(c) == -p.deal.buyer_paid);
   CHECK(s.balances().at(b) == p.deal.seller_received);
   const p2p_round& second = s.run_round(delivery);  // no adjustment: a and b leave
@@ -281,14 +296,66 @@ TEST_CASE("continuous session: quotation rounds, adjustments by call and by poli
   const p2p_round& third = s.run_round(delivery);
   REQUIRE(third.proposals.size() == 1);
   CHECK(third.proposals[0].deal.quantity == kilowatt_hours(3));
-  CHECK(s.network().flow(0) == average_power(kilowatt_hours(3), 30, rounding::up));  // one reservation, not two
+  CHECK(s.network().flow(0) == power::zero());  // a proposal holds no reservation once its round is over
   const confirmed_trade t = third.proposals[0];
   confirmed_trade signed_t = t;
   signed_t.buyer_signature = sign_confirmation(ka, t.deal, t.period, t.buyer_sequence, t.seller_sequence);
   signed_t.seller_signature = sign_confirmation(kb, t.deal, t.period, t.buyer_sequence, t.seller_sequence);
-  CHECK(s.confirm(signed_t) == confirmation_status::accepted);
+  CHECK(s.confirm(signed_t).outcome == p2p_outcome::traded);
+  CHECK(s.network().flow(0) == average_power(kilowatt_hours(3), 30, rounding::up));
   CHECK(s.balances().at(a) + s.balances().at(b) == money::zero());
   CHECK_THROWS_AS(s.adjust_quote(delivery, bid, tokens_per_kwh(102), kilowatt_hours(1)), bad_input);  // filled
+}
+
+TEST_CASE("continuous session: a signed trade that leaned on an unsigned proposal's counter-flow is voided") {
+  // line 0 (bus 1) carries 6 kW; e at bus 2 buying from d at bus 1 sends 6 kW up it, which lets
+  // a at bus 1 buy 8 kW from b at bus 2 in the same round; without e-d, a-b overloads line 0.
+  const std::vector<feeder_line> lines{{0, 1, kilowatts(6)}, {0, 2, kilowatts(100)}};
+  for (const bool sign_counter_flow : {false, true}) {
+    CAPTURE(sign_counter_flow);
+    session_of<no_adjustment, any_level> s(radial_feeder(3, lines, kilowatts(1000)));
+    std::map<participant_id, toy::signer> keys;
+    const auto enrol = [&](const char* name, std::uint8_t seed, bus_index b) {
+      const toy::signer k(seed);
+      const participant_id id = s.enrol_node(name, bytes(k.public_key().begin(), k.public_key().end()), 5.0);
+      s.network().place(id, b);
+      keys.emplace(id, k);
+      return id;
+    };
+    const participant_id e = enrol("e", 1, 2), d = enrol("d", 2, 1), a = enrol("a", 3, 1), b = enrol("b", 4, 2);
+    s.clock().set(at(18, 7));
+    const order_id qe = s.submit_order(delivery, e, side::buy, tokens_per_kwh(5), kilowatt_hours(3));
+    const order_id qd = s.submit_order(delivery, d, side::sell, tokens_per_kwh(10), kilowatt_hours(3));
+    const order_id qa = s.submit_order(delivery, a, side::buy, tokens_per_kwh(5), kilowatt_hours(4));
+    const order_id qb = s.submit_order(delivery, b, side::sell, tokens_per_kwh(20), kilowatt_hours(4));
+    s.clock().set(at(18, 10));
+    s.close_window(delivery);
+    s.clock().set(at(18, 15));
+    CHECK(s.run_round(delivery).quiet());
+    s.adjust_quote(delivery, qe, tokens_per_kwh(30), kilowatt_hours(3));
+    s.adjust_quote(delivery, qd, tokens_per_kwh(10), kilowatt_hours(3));
+    s.adjust_quote(delivery, qa, tokens_per_kwh(25), kilowatt_hours(4));
+    s.adjust_quote(delivery, qb, tokens_per_kwh(20), kilowatt_hours(4));
+    const std::vector<confirmed_trade> proposals = s.run_round(delivery).proposals;
+    REQUIRE(proposals.size() == 2);
+    const auto signed_by_both = [&](confirmed_trade t) {
+      t.buyer_signature = sign_confirmation(keys.at(t.deal.buyer), t.deal, t.period, t.buyer_sequence, t.seller_sequence);
+      t.seller_signature = sign_confirmation(keys.at(t.deal.seller), t.deal, t.period, t.buyer_sequence, t.seller_sequence);
+      return t;
+    };
+    if (sign_counter_flow) CHECK(s.confirm(signed_by_both(proposals[0])).outcome == p2p_outcome::traded);
+    const p2p_confirmation second = s.confirm(signed_by_both(proposals[1]));
+    CHECK(second.confirmation == confirmation_status::accepted);
+    CHECK(second.outcome == (sign_counter_flow ? p2p_outcome::traded : p2p_outcome::voided_by_check));
+    if (!sign_counter_flow) {
+      CHECK(second.congested_line == 0);
+      CHECK(s.balances().empty());
+      CHECK(s.report(delivery).p2p_voided == 1);
+      CHECK(s.broadcast(delivery).bids.at(1).open == kilowatt_hours(4));  // a's 4 kWh are back on its quote
+      CHECK(s.confirm(signed_by_both(proposals[1])).confirmation == confirmation_status::replayed);
+    }
+    CHECK(std::abs(s.network().flow(0).base()) <= kilowatts(6).base());
+  }
 }
 
 TEST_CASE("continuous session: calls outside their phase throw phase_error and change nothing") {

@@ -30,11 +30,16 @@
 ///   at once and bears the delivery risk, so its range bounds whom it buys from.
 /// - A trade pays the congestion fee of its path per kWh (SecurityCheck::congestion_fee, fixed
 ///   when the trade is made); the buyer, who imports over the lines, pays it at fee settlement.
-/// - The check reserves each trade's flow (its energy as average power over the delivery
-///   period) until the period's fee settlement, when the operator's dispatch takes over.
-/// - A proposal not confirmed before the next round (or fee settlement) lapses: its flow is
-///   released and its quantity returns to both quotes. Confirm a round's proposals in the
-///   order run_round returns them (each party's sequence numbers follow that order).
+/// - The check reserves each standing trade's flow (its energy as average power over the
+///   delivery period) until the period's fee settlement, when the operator's dispatch takes
+///   over; nothing is released before, because releasing a counter-flow could overload a line
+///   that a later trade was checked against. So a round checks each match against the standing
+///   trades and the round's earlier matches, then gives those reservations back; confirm checks
+///   and reserves the signed trade again, and a trade the check now refuses (an earlier
+///   proposal it leaned on went unsigned) is voided like any other.
+/// - A proposal not confirmed before the next round (or fee settlement) lapses: its quantity
+///   returns to both quotes. Confirm a round's proposals in the order run_round returns them
+///   (each party's sequence numbers follow that order).
 /// Calls outside their phase throw phase_error; bad input throws bad_input naming the field and
 /// value and leaves the session unchanged; refused confirmations are status values.
 
@@ -205,11 +210,21 @@ static_assert(ReputationLevels<quantile_levels> && MatchableRange<own_level_and_
               MatchableRange<any_level> && QuoteAdjustment<price_concession> && QuoteAdjustment<no_adjustment> &&
               ReputationUpdate<conformance_reputation>);
 
-/// What became of a P2P proposal handed to confirm.
-enum class proposal_status : std::uint8_t {
-  pending,    ///< proposed in the current round, waiting for both signatures
-  confirmed,  ///< both signed: the money moved
-  lapsed,     ///< not confirmed before the next round or fee settlement
+/// What became of a signed P2P proposal handed to confirm.
+enum class p2p_outcome : std::uint8_t {
+  traded,                ///< both signatures held and the check passed: the money moved
+  refused_confirmation,  ///< the two-party confirmation failed (see confirmation): nothing changed
+  voided_by_check,       ///< signed, but the check refused it now: void, the quantity back on the quotes
+};
+
+/// The answer to confirm.
+struct p2p_confirmation {
+  /// What became of the trade.
+  p2p_outcome outcome = p2p_outcome::traded;
+  /// The two-party confirmation's verdict.
+  confirmation_status confirmation = confirmation_status::accepted;
+  /// The line the check named when it voided the trade.
+  std::uint32_t congested_line = security_verdict::no_line;
 };
 
 /// The answer to run_round: the proposals to sign (in the order to confirm them) and how many
@@ -355,6 +370,7 @@ class continuous_market_session {
     period_book& book = p2p_book(delivery, "run_round");
     lapse_pending(book);
     book.last = p2p_round{++book.round, {}, 0, 0};
+    std::vector<std::uint64_t> held;  // the round's reservations, given back after the matching
     if (book.round > 1) book.last.left = adjust_or_leave(book);
     detail::sort_for_matching(book.shown.bids, book.shown.offers);
     std::unordered_map<participant_id, std::uint64_t> sequence;  // the next number each party signs
@@ -376,20 +392,22 @@ class continuous_market_session {
         log(book, voided_trade{delivery, 1, deal, verdict.congested_line});
         return false;
       }
-      book.pending.push_back({deal, verdict.ticket, proposal_status::pending});
+      held.push_back(verdict.ticket);
+      book.pending.push_back({deal, false});
       book.last.proposals.push_back({deal, delivery, next_sequence(bid.node), next_sequence(offer.node), {}, {}});
       return true;
     };
     detail::match_round(std::span<p2p_quote>(book.shown.bids), std::span<p2p_quote>(book.shown.offers), in_range,
                         attempt);
+    for (std::size_t k = held.size(); k-- > 0;) security_.release(held[k]);
     ++book.report.rounds;
     return book.last;
   }
 
-  /// Records a proposal of the current round that both parties signed; on acceptance the money
-  /// moves at once. A proposal not of this round is bad_input; a bad signature or a replay is
-  /// a status (confirmation_status).
-  confirmation_status confirm(const confirmed_trade& signed_trade) {
+  /// Records a proposal of the current round that both parties signed: the check reserves it
+  /// and the money moves at once. A proposal not of this round is bad_input; a bad signature or
+  /// a replay is a status, and so is a trade the check refuses now (see the file comment).
+  p2p_confirmation confirm(const confirmed_trade& signed_trade) {
     period_book& book = p2p_book(signed_trade.period, "confirm");
     const auto found = std::find_if(book.last.proposals.begin(), book.last.proposals.end(),
                                     [&](const confirmed_trade& p) {
@@ -403,16 +421,25 @@ class continuous_market_session {
                       "is not a proposal of the current round");
     pending_trade& p = book.pending[static_cast<std::size_t>(found - book.last.proposals.begin())];
     const confirmation_status status = checker_.check(signed_trade);
-    if (status != confirmation_status::accepted) return status;  // a replay fails here: its sequence is spent
-    const money fee = fee_of(p.deal);                             // may throw: before anything changes
-    static_cast<void>(checker_.accept(signed_trade));
-    p.status = proposal_status::confirmed;
-    book.tickets.push_back(p.ticket);
+    if (status != confirmation_status::accepted)  // a replay fails here: its sequence is spent
+      return {p2p_outcome::refused_confirmation, status, security_verdict::no_line};
+    const money fee = fee_of(p.deal);  // may throw: before anything changes
+    const security_verdict verdict =
+        security_.check_and_reserve(p.deal.seller, p.deal.buyer, flow_of(book, p.deal.quantity));
+    static_cast<void>(checker_.accept(signed_trade));  // signed either way: the sequence numbers are spent
+    p.settled = true;
+    if (!verdict) {
+      restore_quotes(book, p.deal);
+      ++book.report.p2p_voided;
+      log(book, voided_trade{book.delivery, 1, p.deal, verdict.congested_line});
+      return {p2p_outcome::voided_by_check, status, verdict.congested_line};
+    }
+    book.tickets.push_back(verdict.ticket);
     book.report.p2p_volume += p.deal.quantity;
     ++book.report.p2p_trades;
     book_trade(book, p.deal, fee);
     log(book, signed_trade);
-    return status;
+    return {p2p_outcome::traded, status, security_verdict::no_line};
   }
 
   // --- Fees and the end of the period -----------------------------------------------------------
@@ -485,8 +512,7 @@ class continuous_market_session {
  private:
   struct pending_trade {
     trade deal;
-    std::uint64_t ticket = 0;
-    proposal_status status = proposal_status::pending;
+    bool settled = false;  // confirmed, or voided at confirmation
   };
   struct period_book {
     period_book(trading_period d, const period_timeline& t) : delivery(d), timeline(t) {}
@@ -606,17 +632,16 @@ class continuous_market_session {
       book.shown.ranking.push_back(std::move(ranked));
     }
   }
-  // Proposals nobody confirmed lapse: flows released, quantities back on both quotes.
+  // Proposals nobody confirmed lapse: their quantities go back on both quotes.
   void lapse_pending(period_book& book) {
-    for (pending_trade& p : book.pending) {
-      if (p.status != proposal_status::pending) continue;
-      security_.release(p.ticket);
-      p.status = proposal_status::lapsed;
-      for (std::vector<p2p_quote>* list : {&book.shown.bids, &book.shown.offers})
-        for (p2p_quote& q : *list)
-          if (q.id == p.deal.buy_order || q.id == p.deal.sell_order) q.open += p.deal.quantity;
-    }
+    for (const pending_trade& p : book.pending)
+      if (!p.settled) restore_quotes(book, p.deal);
     book.pending.clear();
+  }
+  static void restore_quotes(period_book& book, const trade& deal) {
+    for (std::vector<p2p_quote>* list : {&book.shown.bids, &book.shown.offers})
+      for (p2p_quote& q : *list)
+        if (q.id == deal.buy_order || q.id == deal.sell_order) q.open += deal.quantity;
   }
   // Every quote still open adjusts (by a call since the last round, or the policy) or leaves.
   std::uint64_t adjust_or_leave(period_book& book) {
