@@ -19,6 +19,11 @@
 ///   settle           after delivery: the Reputation policy updates each node from its meter,
 ///                    and the period's records are sealed into one block.
 ///
+/// Defaults (paper 000's reading): the radial feeder's line check (radial_feeder), three reputation
+/// quantiles (quantile_levels), a node's own level and the levels above (own_level_and_above),
+/// simulated nodes conceding 2 % a round for five rounds (price_concession), and paper 001's
+/// conformance credit as the reputation (conformance_reputation).
+///
 /// Choices where paper 000 leaves a rule open (each a policy or stated here):
 /// - Trades in the continuous window go through the same security check: the book is an
 ///   exchange that knows prices, not the feeder. A window trade the check refuses is voided (no
@@ -499,13 +504,17 @@ class continuous_market_session {
   /// The congestion fees the operator has collected.
   [[nodiscard]] money operator_balance() const noexcept { return operator_balance_; }
   /// The network the trades are checked on (the operator places nodes and posts fees on it).
+  ///@{
   [[nodiscard]] Security& network() noexcept { return security_; }
   [[nodiscard]] const Security& network() const noexcept { return security_; }
+  ///@}
   /// Ids, keys, the sink and the clock.
+  ///@{
   [[nodiscard]] const participant_roster& roster() const noexcept { return roster_; }
   [[nodiscard]] const participant_registry& registry() const noexcept { return checker_.registry(); }
   [[nodiscard]] const Sink& sink() const noexcept { return sink_; }
   [[nodiscard]] Clock& clock() noexcept { return clock_; }
+  ///@}
   /// The calendar and phase windows.
   [[nodiscard]] const session_setup& setup() const noexcept { return setup_; }
 

@@ -24,12 +24,15 @@
 EVMARKET_BEGIN_NAMESPACE
 
 namespace record_tags {
+///@{
+/// The type tag of session C's record of that name.
 inline constexpr std::uint16_t window_order = 0x0520;
 inline constexpr std::uint16_t voided_trade = 0x0521;
 inline constexpr std::uint16_t level_assignment = 0x0522;
 inline constexpr std::uint16_t quote_adjustment = 0x0523;
 inline constexpr std::uint16_t fee_charge = 0x0524;
 inline constexpr std::uint16_t reputation_update = 0x0525;
+///@}
 }  // namespace record_tags
 
 /// What is left of one order when the continuous window closes: it quotes in the P2P phase.
@@ -123,57 +126,87 @@ struct delivery_reading {
 
 /// An order entered in the continuous window.
 struct window_order {
+  /// The delivery period.
   trading_period delivery;
+  /// The order as the book received it.
   order_request order;
+  /// Member-wise equality.
   friend bool operator==(const window_order&, const window_order&) = default;
 };
 
 /// A trade the security check voided: phase 0 = continuous window, 1 = P2P; the line named by the
 /// check (security_verdict::no_line when none was named).
 struct voided_trade {
+  /// The delivery period.
   trading_period delivery;
+  /// 0: the continuous window; 1: the P2P phase.
   std::uint16_t phase = 0;
+  /// The trade the check refused.
   trade deal;
+  /// The line the check named (security_verdict::no_line: none).
   std::uint64_t congested_line = 0;
+  /// Member-wise equality.
   friend bool operator==(const voided_trade&, const voided_trade&) = default;
 };
 
 /// A node's place in the P2P ranking.
 struct level_assignment {
+  /// The delivery period.
   trading_period delivery;
+  /// The node.
   participant_id node;
+  /// Its reputation when the window closed.
   double reputation = 0.0;
+  /// Its level; 0 is the top.
   std::uint64_t level = 0;
+  /// Member-wise equality.
   friend bool operator==(const level_assignment&, const level_assignment&) = default;
 };
 
 /// A quote's new terms for the next round (a node's call or the Adjustment policy); volume zero:
 /// the node left.
 struct quote_adjustment {
+  /// The delivery period.
   trading_period delivery;
+  /// The quote (its window order's id).
   order_id quote;
+  /// The round it was adjusted before.
   std::uint64_t round = 0;
+  /// The new price.
   price limit;
+  /// The new volume; zero: the node left.
   energy volume;
+  /// Member-wise equality.
   friend bool operator==(const quote_adjustment&, const quote_adjustment&) = default;
 };
 
 /// Congestion fees a node paid the operator at fee settlement.
 struct fee_charge {
+  /// The delivery period.
   trading_period delivery;
+  /// The node that paid.
   participant_id payer;
+  /// What it paid (micro-Token).
   money fee;
+  /// Member-wise equality.
   friend bool operator==(const fee_charge&, const fee_charge&) = default;
 };
 
 /// A node's reputation before and after the period, from what it traded and delivered.
 struct reputation_update {
+  /// The delivery period.
   trading_period delivery;
+  /// The node.
   participant_id node;
+  /// Energy it traded in the period.
   energy contracted;
+  /// Energy it delivered on.
   energy delivered;
+  /// Reputation before the update.
   double before = 0.0;
+  /// Reputation after it.
   double after = 0.0;
+  /// Member-wise equality.
   friend bool operator==(const reputation_update&, const reputation_update&) = default;
 };
 
