@@ -79,7 +79,9 @@ std::vector<continuous_period_report> run_evening(Session& session, const std::v
   };
   for (std::size_t k = 0; k < periods; ++k) {
     const trading_period delivery{0, static_cast<std::int32_t>(37 + k)};
-    const auto go = [&](int minute) { session.clock().set(market_time::at(0, 18, 0).plus((30 * k + minute) * 60)); };
+    const auto go = [&](int minute) {
+      session.clock().set(market_time::at(0, 18, 0).plus((30 * static_cast<std::int64_t>(k) + minute) * 60));
+    };
     go(0);
     if (k >= 2) settle(k - 2);
     go(7);
