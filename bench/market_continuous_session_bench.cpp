@@ -2,7 +2,8 @@
 // continuous window, then the P2P phase (quotation rounds until one is quiet, every proposal
 // signed by both parties and confirmed), fee settlement and the reputation update; 1,000 nodes
 // on a 200-bus radial feeder whose thinner lines congest. No ledger. Target: under 50 ms a period.
-//   build/release/bench/market_continuous_session_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+//   build/release/bench/market_continuous_session_bench --benchmark_repetitions=3
+//   --benchmark_report_aggregates_only=true
 #include <evmarket/evmarket.hpp>
 
 #include <benchmark/benchmark.h>
@@ -53,8 +54,8 @@ void BM_continuous_session_period(benchmark::State& state) {
   std::mt19937_64 rng(2026);
   std::vector<feeder_line> lines;
   for (bus_index b = 1; b < buses; ++b)
-    lines.push_back({static_cast<bus_index>(std::uniform_int_distribution<bus_index>(b > 8 ? b - 8 : 0, b - 1)(rng)),
-                     b, kilowatts(std::uniform_int_distribution<int>(150, 2'000)(rng))});
+    lines.push_back({static_cast<bus_index>(std::uniform_int_distribution<bus_index>(b > 8 ? b - 8 : 0, b - 1)(rng)), b,
+                     kilowatts(std::uniform_int_distribution<int>(150, 2'000)(rng))});
   radial_feeder feeder(buses, lines, kilowatts(50'000));
   for (std::size_t l = 0; l < lines.size(); ++l)
     if (lines[l].limit < kilowatts(400)) feeder.post_congestion_fee(l, tokens_per_kwh(0.5));
@@ -89,10 +90,10 @@ void BM_continuous_session_period(benchmark::State& state) {
       if (round.quiet()) break;
       const std::vector<confirmed_trade> proposals = round.proposals;
       for (confirmed_trade t : proposals) {
-        t.buyer_signature = sign_confirmation(keys[t.deal.buyer.value - 1], t.deal, t.period, t.buyer_sequence,
-                                              t.seller_sequence);
-        t.seller_signature = sign_confirmation(keys[t.deal.seller.value - 1], t.deal, t.period, t.buyer_sequence,
-                                               t.seller_sequence);
+        t.buyer_signature =
+            sign_confirmation(keys[t.deal.buyer.value - 1], t.deal, t.period, t.buyer_sequence, t.seller_sequence);
+        t.seller_signature =
+            sign_confirmation(keys[t.deal.seller.value - 1], t.deal, t.period, t.buyer_sequence, t.seller_sequence);
         benchmark::DoNotOptimize(session.confirm(t));
       }
     }

@@ -35,7 +35,8 @@ feeder_spec random_feeder(std::mt19937_64& rng, std::size_t buses) {
   f.parent.assign(buses, 0);
   for (std::size_t b = 1; b < buses; ++b) {
     f.parent[b] = static_cast<bus_index>(std::uniform_int_distribution<std::size_t>(0, b - 1)(rng));
-    f.lines.push_back({f.parent[b], static_cast<bus_index>(b), kilowatts(std::uniform_int_distribution<int>(4, 40)(rng))});
+    f.lines.push_back(
+        {f.parent[b], static_cast<bus_index>(b), kilowatts(std::uniform_int_distribution<int>(4, 40)(rng))});
   }
   return f;
 }
@@ -141,7 +142,8 @@ continuous_period_report random_period(Market& m, std::mt19937_64& rng, std::siz
     traded[t.buyer] += t.quantity;
     traded[t.seller] += t.quantity;
   }
-  for (const auto& [node, q] : traded) readings.push_back({node, std::bernoulli_distribution(0.8)(rng) ? q : energy::zero()});
+  for (const auto& [node, q] : traded)
+    readings.push_back({node, std::bernoulli_distribution(0.8)(rng) ? q : energy::zero()});
   const std::vector<trade> standing = m.session.trades(period);
   go(19, 0);
   const continuous_period_report report = m.session.settle(period, readings);
@@ -161,7 +163,8 @@ TEST_CASE("continuous session: seeded random periods conserve money, respect the
     CAPTURE(seed);
     std::mt19937_64 rng(seed);
     market m(rng, 12, 9);
-    for (std::size_t l = 0; l < m.spec.lines.size(); l += 3) m.session.network().post_congestion_fee(l, tokens_per_kwh(1));
+    for (std::size_t l = 0; l < m.spec.lines.size(); l += 3)
+      m.session.network().post_congestion_fee(l, tokens_per_kwh(1));
     const continuous_period_report first = random_period(m, rng, 60);
     const continuous_period_report second = random_period(m, rng, 60, 1);
     CHECK(m.total_money() == money::zero());
@@ -191,7 +194,8 @@ TEST_CASE("continuous session: congestion fees are each trade's path fee, paid b
   m.go(18, 7);
   for (int k = 0; k < 40; ++k)
     m.session.submit_order(delivery, m.nodes[static_cast<std::size_t>(k) % m.nodes.size()],
-                           k % 2 == 0 ? side::buy : side::sell, tokens_per_kwh(20 + (k * 7) % 9), kilowatt_hours(1 + k % 5));
+                           k % 2 == 0 ? side::buy : side::sell, tokens_per_kwh(20 + (k * 7) % 9),
+                           kilowatt_hours(1 + k % 5));
   for (const trade& t : m.session.trades(delivery)) {
     // the path's fee from the spec's tree: lines on either side below the meeting bus
     std::int64_t per_kwh = 0;
@@ -231,7 +235,8 @@ TEST_CASE("continuous session: a window trade the check refuses is voided and qu
   s.network().place(c, 3);
   s.clock().set(at(18, 7));
   const order_id sell_b = s.submit_order(delivery, b, side::sell, tokens_per_kwh(20), kilowatt_hours(3));
-  const order_id buy_a = s.submit_order(delivery, a, side::buy, tokens_per_kwh(22), kilowatt_hours(3));  // 6 kW into bus 1
+  const order_id buy_a =
+      s.submit_order(delivery, a, side::buy, tokens_per_kwh(22), kilowatt_hours(3));  // 6 kW into bus 1
   CHECK(s.report(delivery).window_voided == 1);
   CHECK(s.trades(delivery).empty());
   CHECK(s.balances().empty());
@@ -285,9 +290,9 @@ TEST_CASE("continuous session: quotation rounds, adjustments by call and by poli
   s.clock().set(at(18, 10));
   CHECK(s.close_window(delivery).offers.at(0).id == offer);
   s.clock().set(at(18, 15));
-  CHECK(s.run_round(delivery).quiet());  // 100 < 104
+  CHECK(s.run_round(delivery).quiet());                                   // 100 < 104
   s.adjust_quote(delivery, bid, tokens_per_kwh(102), kilowatt_hours(3));  // a real node answers the prompt
-  const p2p_round& second = s.run_round(delivery);  // b concedes 2 %: 104 -> 101.92
+  const p2p_round& second = s.run_round(delivery);                        // b concedes 2 %: 104 -> 101.92
   REQUIRE(second.proposals.size() == 1);
   CHECK(second.proposals[0].deal.quantity == kilowatt_hours(3));
   CHECK(s.broadcast(delivery).bids[0].limit == tokens_per_kwh(102));
@@ -339,8 +344,10 @@ TEST_CASE("continuous session: a signed trade that leaned on an unsigned proposa
     const std::vector<confirmed_trade> proposals = s.run_round(delivery).proposals;
     REQUIRE(proposals.size() == 2);
     const auto signed_by_both = [&](confirmed_trade t) {
-      t.buyer_signature = sign_confirmation(keys.at(t.deal.buyer), t.deal, t.period, t.buyer_sequence, t.seller_sequence);
-      t.seller_signature = sign_confirmation(keys.at(t.deal.seller), t.deal, t.period, t.buyer_sequence, t.seller_sequence);
+      t.buyer_signature =
+          sign_confirmation(keys.at(t.deal.buyer), t.deal, t.period, t.buyer_sequence, t.seller_sequence);
+      t.seller_signature =
+          sign_confirmation(keys.at(t.deal.seller), t.deal, t.period, t.buyer_sequence, t.seller_sequence);
       return t;
     };
     if (sign_counter_flow) CHECK(s.confirm(signed_by_both(proposals[0])).outcome == p2p_outcome::traded);
@@ -401,9 +408,9 @@ TEST_CASE("continuous session: bad input throws naming field and value, session 
                        doctest::Contains("quantity"), bad_input);
   CHECK_THROWS_WITH_AS(m.session.submit_order(delivery, m.nodes[2], side::buy, price::zero(), kilowatt_hours(1)),
                        doctest::Contains("limit"), bad_input);
-  CHECK_THROWS_WITH_AS(m.session.submit_order(delivery, participant_id{99}, side::buy, tokens_per_kwh(25),
-                                              kilowatt_hours(1)),
-                       doctest::Contains("99"), bad_input);
+  CHECK_THROWS_WITH_AS(
+      m.session.submit_order(delivery, participant_id{99}, side::buy, tokens_per_kwh(25), kilowatt_hours(1)),
+      doctest::Contains("99"), bad_input);
   CHECK(snapshot() == before);
   m.go(18, 10);
   m.session.close_window(delivery);
@@ -473,8 +480,12 @@ TEST_CASE("continuous session: a P2P round equals the brute-force matcher on sma
     std::uint64_t next = 1;
     const auto quote = [&](side s) {
       const auto node = participant_id{std::uniform_int_distribution<std::uint64_t>(1, 5)(rng)};
-      return p2p_quote{order_id{next}, node, s, tokens_per_kwh(std::uniform_int_distribution<int>(1, 6)(rng)),
-                       kilowatt_hours(std::uniform_int_distribution<int>(1, 4)(rng)), next++ % 3};
+      return p2p_quote{order_id{next},
+                       node,
+                       s,
+                       tokens_per_kwh(std::uniform_int_distribution<int>(1, 6)(rng)),
+                       kilowatt_hours(std::uniform_int_distribution<int>(1, 4)(rng)),
+                       next++ % 3};
     };
     for (std::size_t k = count(); k > 0; --k) bids.push_back(quote(side::buy));
     for (std::size_t k = count(); k > 0; --k) offers.push_back(quote(side::sell));
@@ -502,8 +513,10 @@ TEST_CASE("continuous session: a P2P round equals the brute-force matcher on sma
 }
 
 TEST_CASE("continuous session: quantile levels and ranges as broadcast") {
-  CHECK(quantile_levels{3}.assign(std::vector<double>{9, 8, 7, 6, 5, 4}) == std::vector<std::uint32_t>{0, 0, 1, 1, 2, 2});
-  CHECK(quantile_levels{3}.assign(std::vector<double>{9, 9, 9, 6, 5, 4}) == std::vector<std::uint32_t>{0, 0, 0, 1, 2, 2});
+  CHECK(quantile_levels{3}.assign(std::vector<double>{9, 8, 7, 6, 5, 4}) ==
+        std::vector<std::uint32_t>{0, 0, 1, 1, 2, 2});
+  CHECK(quantile_levels{3}.assign(std::vector<double>{9, 9, 9, 6, 5, 4}) ==
+        std::vector<std::uint32_t>{0, 0, 0, 1, 2, 2});
   CHECK_THROWS_AS(quantile_levels{0}.assign(std::vector<double>{1}), bad_input);
   std::mt19937_64 rng(3);
   market m(rng, 9, 4);

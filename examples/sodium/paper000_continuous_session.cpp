@@ -127,11 +127,12 @@ int main() {
   const std::vector<feeder_line> lines = evening_feeder();
   radial_feeder feeder(bus_count, lines, kilowatts(400));
   for (std::size_t l = 0; l < lines.size(); ++l)
-    if (lines[l].limit < kilowatts(35)) feeder.post_congestion_fee(l, tokens_per_kwh(0.5));  // lines it expects to congest
+    if (lines[l].limit < kilowatts(35))
+      feeder.post_congestion_fee(l, tokens_per_kwh(0.5));  // lines it expects to congest
 
-  using session_type = continuous_market_session<sodium::ed25519_verifier, radial_feeder, quantile_levels,
-                                                 own_level_and_above, price_concession, conformance_reputation,
-                                                 sink_type>;
+  using session_type =
+      continuous_market_session<sodium::ed25519_verifier, radial_feeder, quantile_levels, own_level_and_above,
+                                price_concession, conformance_reputation, sink_type>;
   session_type session(feeder, session_setup(), {}, {}, {}, {}, {}, sink_type(sodium::ed25519_signer::generate()));
   std::vector<participant_id> nodes;
   const std::vector<continuous_period_report> reports = run_evening(session, keys, nodes);

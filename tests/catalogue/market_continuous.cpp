@@ -139,12 +139,12 @@ void enrolment_and_window(section& s) {
       settles, unchanged);
   s.on<phase_error>(
       "continuous_market_session::close_window", "during the bidding phase", "close_window", "day 0 18:08:00",
-      [] { return continuous_at(at(18, 8), 1); },
-      [](continuous& c) { static_cast<void>(c.close_window(evening)); }, settles, unchanged);
+      [] { return continuous_at(at(18, 8), 1); }, [](continuous& c) { static_cast<void>(c.close_window(evening)); },
+      settles, unchanged);
   s.on<bad_input>(
       "continuous_market_session::close_window", "the same period again (replay)", "delivery", "day 0 period 37",
-      [] { return continuous_at(at(18, 11), 2); },
-      [](continuous& c) { static_cast<void>(c.close_window(evening)); }, settles, unchanged);
+      [] { return continuous_at(at(18, 11), 2); }, [](continuous& c) { static_cast<void>(c.close_window(evening)); },
+      settles, unchanged);
 }
 
 void p2p_and_settlement(section& s) {
@@ -167,7 +167,8 @@ void p2p_and_settlement(section& s) {
       [](continuous& c) { c.adjust_quote(evening, order_id{1}, tokens_per_kwh(20), kilowatt_hours(2)); }, settles,
       unchanged);
   s.on<bad_input>(
-      "continuous_market_session::adjust_quote", "zero price", "limit", "0", [] { return continuous_at(at(18, 16), 3); },
+      "continuous_market_session::adjust_quote", "zero price", "limit", "0",
+      [] { return continuous_at(at(18, 16), 3); },
       [](continuous& c) { c.adjust_quote(evening, order_id{1}, price::zero(), kilowatt_hours(1)); }, settles,
       unchanged);
   s.on<bad_input>(
@@ -196,21 +197,30 @@ void p2p_and_settlement(section& s) {
   s.on<phase_error>(
       "continuous_market_session::settle", "during delivery", "settle", "day 0 18:45:00",
       [] { return continuous_at(at(18, 45), 3); },
-      [](continuous& c) { static_cast<void>(c.settle(evening, readings_of({{1, 2000}, {2, 2000}}))); }, settles,
-      unchanged);
+      [](continuous& c) {
+        static_cast<void>(c.settle(evening, readings_of({{1, 2000}, {2, 2000}})));
+      },
+      settles, unchanged);
   s.on<bad_input>(
       "continuous_market_session::settle", "a trader without a reading", "readings", "node 2",
       [] { return continuous_at(at(19, 0), 3); },
-      [](continuous& c) { static_cast<void>(c.settle(evening, readings_of({{1, 2000}}))); }, settles, unchanged);
+      [](continuous& c) {
+        static_cast<void>(c.settle(evening, readings_of({{1, 2000}})));
+      },
+      settles, unchanged);
   s.on<bad_input>(
       "continuous_market_session::settle", "a negative reading", "readings[1].delivered", "-1",
       [] { return continuous_at(at(19, 0), 3); },
-      [](continuous& c) { static_cast<void>(c.settle(evening, readings_of({{1, 2000}, {2, -1}}))); }, settles,
-      unchanged);
+      [](continuous& c) {
+        static_cast<void>(c.settle(evening, readings_of({{1, 2000}, {2, -1}})));
+      },
+      settles, unchanged);
   s.on<bad_input>(
       "continuous_market_session::settle", "a reading of a node that did not trade", "readings[2].node", "3",
       [] { return continuous_at(at(19, 0), 3); },
-      [](continuous& c) { static_cast<void>(c.settle(evening, readings_of({{1, 2000}, {2, 2000}, {3, 0}}))); },
+      [](continuous& c) {
+        static_cast<void>(c.settle(evening, readings_of({{1, 2000}, {2, 2000}, {3, 0}})));
+      },
       settles, unchanged);
   s.call<bad_input>("quantile_levels::assign", "zero levels", "count", "0",
                     [] { static_cast<void>(quantile_levels{0}.assign(std::vector<double>{1.0})); });

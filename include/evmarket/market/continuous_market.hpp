@@ -102,8 +102,7 @@ struct quantile_levels {
     std::vector<std::uint32_t> level(descending.size());
     const std::size_t n = descending.size();
     for (std::size_t r = 0; r < n; ++r)
-      level[r] = r > 0 && descending[r] == descending[r - 1] ? level[r - 1]
-                                                             : static_cast<std::uint32_t>(r * count / n);
+      level[r] = r > 0 && descending[r] == descending[r - 1] ? level[r - 1] : static_cast<std::uint32_t>(r * count / n);
     return level;
   }
 };
@@ -120,9 +119,7 @@ struct own_level_and_above {
   /// The policy's name, for reports.
   static constexpr std::string_view name = "own level and above";
   /// True when `other` is `own` or a more reputable level.
-  [[nodiscard]] constexpr bool in_range(std::uint32_t own, std::uint32_t other) const noexcept {
-    return other <= own;
-  }
+  [[nodiscard]] constexpr bool in_range(std::uint32_t own, std::uint32_t other) const noexcept { return other <= own; }
 };
 
 /// Every node may trade with every other (ranges switched off).
@@ -211,8 +208,8 @@ class conformance_reputation {
   reservation_credit_rule<> rule_;
 };
 
-static_assert(ReputationLevels<quantile_levels> && MatchableRange<own_level_and_above> &&
-              MatchableRange<any_level> && QuoteAdjustment<price_concession> && QuoteAdjustment<no_adjustment> &&
+static_assert(ReputationLevels<quantile_levels> && MatchableRange<own_level_and_above> && MatchableRange<any_level> &&
+              QuoteAdjustment<price_concession> && QuoteAdjustment<no_adjustment> &&
               ReputationUpdate<conformance_reputation>);
 
 /// What became of a signed P2P proposal handed to confirm.
@@ -250,8 +247,8 @@ struct p2p_round {
 /// Paper 000's continuous market over the policies in the file comment. `V` verifies the
 /// parties' signatures on P2P trades (any Verifier).
 template <class V, class Security = radial_feeder, class Levels = quantile_levels, class Range = own_level_and_above,
-          class Adjustment = price_concession, class Reputation = conformance_reputation,
-          class Sink = null_ledger_sink, class Clock = manual_clock>
+          class Adjustment = price_concession, class Reputation = conformance_reputation, class Sink = null_ledger_sink,
+          class Clock = manual_clock>
 class continuous_market_session {
   static_assert(Verifier<V>,
                 "continuous_market_session: V must be a Verifier (ledger/concepts.hpp) for the P2P parties' "
@@ -311,8 +308,8 @@ class continuous_market_session {
     period_book& book = book_of(delivery);
     book.timeline.require(session_phase::bidding, "submit_order", clock_.now());
     require_node(node, "node");
-    detail::require(order_side == side::buy || order_side == side::sell, "order_side",
-                    static_cast<int>(order_side), "must be buy or sell");
+    detail::require(order_side == side::buy || order_side == side::sell, "order_side", static_cast<int>(order_side),
+                    "must be buy or sell");
     detail::require(limit.is_positive(), "limit", limit.base(), "must be positive (micro-Token/kWh)");
     detail::require(quantity.is_positive(), "quantity", quantity.base(), "must be positive (Wh)");
     static_cast<void>(security_.congestion_fee(node, node));  // a node the network cannot place is refused here
@@ -387,8 +384,8 @@ class continuous_market_session {
       return bid.node != offer.node && range_.in_range(book.level.at(bid.node), book.level.at(offer.node));
     };
     const auto attempt = [&](const p2p_quote& bid, const p2p_quote& offer, energy quantity) {
-      const price mid = micro_tokens_per_kwh(static_cast<std::int64_t>(
-          (static_cast<detail::int128>(bid.limit.base()) + offer.limit.base()) >> 1));
+      const price mid = micro_tokens_per_kwh(
+          static_cast<std::int64_t>((static_cast<detail::int128>(bid.limit.base()) + offer.limit.base()) >> 1));
       const trade deal = priced_trade(bid.id, offer.id, bid.node, offer.node, quantity, mid, mid);
       const security_verdict verdict = security_.check_and_reserve(offer.node, bid.node, flow_of(book, quantity));
       if (!verdict) {
@@ -414,15 +411,15 @@ class continuous_market_session {
   /// a replay is a status, and so is a trade the check refuses now (see the file comment).
   p2p_confirmation confirm(const confirmed_trade& signed_trade) {
     period_book& book = p2p_book(signed_trade.period, "confirm");
-    const auto found = std::find_if(book.last.proposals.begin(), book.last.proposals.end(),
-                                    [&](const confirmed_trade& p) {
-                                      return p.deal == signed_trade.deal &&
-                                             p.buyer_sequence == signed_trade.buyer_sequence &&
-                                             p.seller_sequence == signed_trade.seller_sequence;
-                                    });
+    const auto found =
+        std::find_if(book.last.proposals.begin(), book.last.proposals.end(), [&](const confirmed_trade& p) {
+          return p.deal == signed_trade.deal && p.buyer_sequence == signed_trade.buyer_sequence &&
+                 p.seller_sequence == signed_trade.seller_sequence;
+        });
     if (found == book.last.proposals.end())
-      throw bad_input("deal", "orders " + std::to_string(signed_trade.deal.buy_order.value) + "/" +
-                                  std::to_string(signed_trade.deal.sell_order.value),
+      throw bad_input("deal",
+                      "orders " + std::to_string(signed_trade.deal.buy_order.value) + "/" +
+                          std::to_string(signed_trade.deal.sell_order.value),
                       "is not a proposal of the current round");
     pending_trade& p = book.pending[static_cast<std::size_t>(found - book.last.proposals.begin())];
     const confirmation_status status = checker_.check(signed_trade);
@@ -660,7 +657,8 @@ class continuous_market_session {
       for (p2p_quote& q : *list) {
         if (!q.open.is_positive() || std::binary_search(book.adjusted.begin(), book.adjusted.end(), q.id)) continue;
         const std::optional<quote_terms> terms = adjustment_.adjust(q, book.round - 1);
-        const bool stays = terms && terms->limit.is_positive() && terms->volume.is_positive() && terms->volume <= q.open;
+        const bool stays =
+            terms && terms->limit.is_positive() && terms->volume.is_positive() && terms->volume <= q.open;
         if (stays) {
           q.limit = terms->limit;
           q.open = terms->volume;
@@ -692,8 +690,8 @@ class continuous_market_session {
     for (std::size_t k = 0; k < readings.size(); ++k) {
       const delivery_reading& r = readings[k];
       require_node(r.node, detail::element_field("readings", k, "node"));
-      detail::require(!r.delivered.is_negative(), detail::element_field("readings", k, "delivered"),
-                      r.delivered.base(), "must not be negative (Wh)");
+      detail::require(!r.delivered.is_negative(), detail::element_field("readings", k, "delivered"), r.delivered.base(),
+                      "must not be negative (Wh)");
       detail::require(book.contracted.contains(r.node), detail::element_field("readings", k, "node"), r.node.value,
                       "did not trade in the period");
       detail::require(delivered.emplace(r.node, r.delivered).second, detail::element_field("readings", k, "node"),

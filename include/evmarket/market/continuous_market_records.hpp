@@ -215,8 +215,8 @@ EVMARKET_FIELD_RECORD(voided_trade, &voided_trade::delivery, &voided_trade::phas
                       &voided_trade::congested_line);
 EVMARKET_FIELD_RECORD(level_assignment, &level_assignment::delivery, &level_assignment::node,
                       &level_assignment::reputation, &level_assignment::level);
-EVMARKET_FIELD_RECORD(quote_adjustment, &quote_adjustment::delivery, &quote_adjustment::quote,
-                      &quote_adjustment::round, &quote_adjustment::limit, &quote_adjustment::volume);
+EVMARKET_FIELD_RECORD(quote_adjustment, &quote_adjustment::delivery, &quote_adjustment::quote, &quote_adjustment::round,
+                      &quote_adjustment::limit, &quote_adjustment::volume);
 EVMARKET_FIELD_RECORD(fee_charge, &fee_charge::delivery, &fee_charge::payer, &fee_charge::fee);
 EVMARKET_FIELD_RECORD(reputation_update, &reputation_update::delivery, &reputation_update::node,
                       &reputation_update::contracted, &reputation_update::delivered, &reputation_update::before,
