@@ -382,5 +382,5 @@ TEST_CASE("phases, replays and bad input: errors name the field, the session is 
   CHECK(field_of([] { bancor_pricing<>(kilowatt_hours(1), tokens(1), 1.5); }) == "weight");
   CHECK(field_of([] { bancor_evm_pricing(kilowatt_hours(1), money::zero(), 500'000); }) == "reserve");
   CHECK(field_of([] { bancor_evm_pricing(kilowatt_hours(1), tokens(1), 1'000'001); }) == "weight_ppm");
-  CHECK(field_of([] { catalogue_price_deviation(price::zero()); }) == "catalogue");
+  CHECK(field_of([] { catalogue_price_deviation{price::zero()}; }) == "catalogue");
 }
