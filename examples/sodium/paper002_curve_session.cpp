@@ -90,10 +90,10 @@ int main() {
     ++next;
   }
   std::printf("\nThe period's trades (energy for 18:30-19:00)\n");
-  std::printf("%3s %-6s %-9s %-8s %-8s %9s %12s %12s %12s\n", "no", "venue", "time", "seller", "buyer", "kWh",
+  std::printf("%3s %-6s %-9s %-10s %-10s %9s %12s %12s %12s\n", "no", "venue", "time", "seller", "buyer", "kWh",
               "Token/kWh", "Token", "spot after");
   for (const curve_trade_record& r : session.trades())
-    std::printf("%3llu %-6s %-9s %-8s %-8s %9.3f %12.6f %12.6f %12.6f\n", static_cast<unsigned long long>(r.number),
+    std::printf("%3llu %-6s %-9s %-10s %-10s %9.3f %12.6f %12.6f %12.6f\n", static_cast<unsigned long long>(r.number),
                 r.venue == trade_venues::curve ? "curve" : "book",
                 market_time{static_cast<std::int64_t>(r.at)}.text().substr(6).c_str(),
                 session.roster().name(r.deal.seller).c_str(), session.roster().name(r.deal.buyer).c_str(),

@@ -350,8 +350,9 @@ struct curve_order_result {
 struct curve_period_report {
   /// The delivery period.
   trading_period delivery;
-  /// Energy traded on the curve and in the book.
+  /// Energy traded on the curve.
   energy curve_volume;
+  /// Energy traded in the book.
   energy book_volume;
   /// Limit orders that were still resting and expired.
   std::vector<curve_cancel_record> expired;
@@ -403,8 +404,9 @@ class curve_market_session {
 
   /// Enrols a participant (a pile owner, an EV user) under `name`.
   participant_id enrol(std::string_view name) { return roster_.enrol(name); }
-  /// The pool's and the grid's accounts.
+  /// The pool's account (the curve's counterparty).
   [[nodiscard]] participant_id pool() const noexcept { return pool_; }
+  /// The grid's account (the deviations' counterparty).
   [[nodiscard]] participant_id grid() const noexcept { return grid_; }
 
   /// Submits a market-price order (type market: fills whole on the curve or is rejected with
@@ -470,9 +472,11 @@ class curve_market_session {
     return report;
   }
 
-  /// The curve, its spot price, and every trade so far (in order).
+  /// The curve in its current state.
   [[nodiscard]] const Curve& curve() const noexcept { return curve_; }
+  /// The curve's spot price now.
   [[nodiscard]] price spot_price() const { return curve_.spot_price(); }
+  /// Every trade so far, in order.
   [[nodiscard]] const std::vector<curve_trade_record>& trades() const noexcept { return trades_; }
   /// Each account's net money (negative: paid); they sum to zero.
   [[nodiscard]] const std::map<participant_id, money>& balances() const noexcept { return balances_; }
@@ -481,9 +485,13 @@ class curve_market_session {
     const auto found = balances_.find(who);
     return found == balances_.end() ? money::zero() : found->second;
   }
+  /// Names and ids of every account.
   [[nodiscard]] const participant_roster& roster() const noexcept { return roster_; }
+  /// The deviation policy.
   [[nodiscard]] const Deviation& deviation_rule() const noexcept { return deviation_; }
+  /// The ledger sink (the chain, for a chain sink).
   [[nodiscard]] const Sink& sink() const noexcept { return sink_; }
+  /// The clock (advance a manual clock through it).
   [[nodiscard]] Clock& clock() noexcept { return clock_; }
 
  private:
