@@ -253,6 +253,8 @@ TEST_CASE("traceability answers from the chain equal what the session reported")
     CHECK(t.record == session.trades()[i]);
     const block& b = session.sink().ledger().blocks()[t.where.height];
     CHECK(t.block_hash == b.header.hash);
+    if (t.where.height > 0)
+      CHECK(t.previous_hash == session.sink().ledger().blocks()[t.where.height - 1].header.hash);
     CHECK(static_cast<std::int64_t>(t.record.at) <= t.block_time);  // sealed after it was made
   }
   for (const participant_id p : people) {

@@ -679,12 +679,14 @@ class curve_market_session {
 // --- Traceability ------------------------------------------------------------------------------
 
 /// A trade found on the chain: the record and the block that holds it (paper 002's block id,
-/// time stamp and hash).
+/// time stamp, previous hash and hash).
 struct traced_curve_trade {
   /// Height of the block (paper 002's block id) and the record's index in it.
   record_location where;
   /// The block's timestamp.
   std::int64_t block_time = 0;
+  /// The hash of the block before it (all zero bytes for the first block).
+  digest previous_hash;
   /// The block's hash.
   digest block_hash;
   /// The trade as recorded.
@@ -704,7 +706,7 @@ class curve_trace {
     const std::span<const block> blocks = ledger.blocks();
     for (const record_location& where : index.records_of_type(record_tags::curve_trade_record)) {
       const block& b = blocks[where.height];
-      trades_.push_back({where, b.header.timestamp, b.header.hash,
+      trades_.push_back({where, b.header.timestamp, b.header.previous_hash, b.header.hash,
                          decode_record<curve_trade_record>(b.records[where.index])});
     }
     for (const record_location& where : index.records_of_type(record_tags::deviation_line))
