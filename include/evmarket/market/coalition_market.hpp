@@ -152,8 +152,9 @@ concept NucleolusSolver = requires(const N& solver, const assignment_game<double
 struct paper004_benefit {
   /// The policy's name, for reports.
   static constexpr std::string_view name = "paper 004 eq. (1)-(4) over the buyer's avoided purchase";
-  /// p_v2v and C_ep of eq. (2)-(4), Token/kWh.
+  /// p_v2v of eq. (2)-(3): the V2V price, Token/kWh.
   double p_v2v = 0.7;
+  /// C_ep of eq. (1), (2), (4): the price of PV and SMES energy, Token/kWh.
   double C_ep = 0.5;
 
   /// Q[i, j] = R_i + R_j + q_ij limit_i, in Token.
@@ -213,16 +214,18 @@ static_assert(CoalitionBenefit<paper004_benefit> && NucleolusSolver<exact_assign
 struct coalition_setup {
   /// Length of a trading interval (a round), minutes; the paper quotes every hour.
   std::int32_t interval_minutes = 60;
-  /// Quotes are open in [0, quotes_close), clearing in [quotes_close, clearing_close),
-  /// settlement in [clearing_close, interval_minutes).
+  /// Quotes are open in minutes [0, quotes_close) of the interval.
   std::int32_t quotes_close = 40;
+  /// Clearing is open in [quotes_close, clearing_close), settlement from clearing_close on.
   std::int32_t clearing_close = 50;
 };
 
 /// A pair the matching proposed, with the energy it was to trade and the check's verdict.
 struct coalition_pair {
-  /// Indices into the round's buyer and seller quotes.
-  std::size_t buyer = 0, seller = 0;
+  /// Index into the round's buyer quotes.
+  std::size_t buyer = 0;
+  /// Index into the round's seller quotes.
+  std::size_t seller = 0;
   /// Energy the pair was to trade (Wh).
   energy quantity;
   /// Q of the pair.
@@ -237,12 +240,20 @@ struct coalition_pair {
 
 /// Energy sums a round (or a day) reports; the rates are their exact ratios.
 struct coalition_energy {
-  /// Energy of every matched pair, of those that passed, and that the storage rescued.
-  energy proposed, secure, rescued;
-  /// Energy renewable sellers offered, and sold (to buyers or to the storage).
-  energy renewable_offered, renewable_sold;
-  /// Energy the storage took in and gave out.
-  energy storage_in, storage_out;
+  /// Energy of every matched pair (passed or refused by the security check).
+  energy proposed;
+  /// Energy of the matched pairs that passed the security check.
+  energy secure;
+  /// Energy the storage delivered to refused pairs' buyers in their stead.
+  energy rescued;
+  /// Energy renewable sellers offered.
+  energy renewable_offered;
+  /// Energy renewable sellers sold, to buyers or to the storage.
+  energy renewable_sold;
+  /// Energy the storage took in.
+  energy storage_in;
+  /// Energy the storage gave out.
+  energy storage_out;
 
   /// (secure + rescued) / proposed; 0 when nothing was proposed.
   [[nodiscard]] double transaction_success_rate() const noexcept {
@@ -282,9 +293,13 @@ inline constexpr std::uint16_t storage_buys = 2;
 struct coalition_round {
   /// The interval index (market time / interval length).
   std::uint64_t round = 0;
-  /// The quotes, with the participants' ids, in submission order.
-  std::vector<participant_id> buyer_ids, seller_ids;
+  /// The buyers' ids, in submission order.
+  std::vector<participant_id> buyer_ids;
+  /// The sellers' ids, in submission order.
+  std::vector<participant_id> seller_ids;
+  /// The buyers' quotes (as buyer_ids).
   std::vector<buyer_quote> buyers;
+  /// The sellers' quotes (as seller_ids).
   std::vector<seller_quote> sellers;
   /// The matching's pairs in the order they were checked (Q, highest first).
   std::vector<coalition_pair> pairs;

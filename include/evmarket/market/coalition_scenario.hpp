@@ -30,23 +30,26 @@ EVMARKET_BEGIN_NAMESPACE
 struct paper004_quote {
   /// 0: no quote this hour; 1: buys; 2: sells.
   int kind = 0;
-  /// The quote when kind is 1 or 2.
+  /// The quote when kind is 1.
   buyer_quote buy;
+  /// The quote when kind is 2.
   seller_quote sell;
 };
 
 /// A generated day: who stands where and what everyone quotes each hour.
 struct paper004_day {
-  /// The prosumers' names (EV users, then PV systems) and their buses.
+  /// The prosumers' names (EV users, then PV systems).
   std::vector<std::string> names;
+  /// Each prosumer's bus.
   std::vector<bus_index> buses;
   /// quotes[hour][prosumer].
   std::vector<std::vector<paper004_quote>> quotes;
   /// Base load of the residential branch (bus 7) per hour, W.
   std::vector<power> residential_load;
-  /// The SMES unit's parameters and bus.
+  /// The SMES unit's parameters.
   smes_parameters storage{kilowatt_hours(200), kilowatts(60), 900'000, kilowatt_hours(40), tokens_per_kwh(0.40),
                           tokens_per_kwh(0.90)};
+  /// The SMES unit's bus.
   bus_index storage_bus = 7;
 
   /// The feeder of the file comment (fresh, nobody placed).
