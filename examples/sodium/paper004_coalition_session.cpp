@@ -40,10 +40,10 @@ int main() {
               "out %.1f kWh\n\n",
               b.proposed.display(), b.secure.display(), b.rescued.display(), b.storage_in.display(),
               b.storage_out.display());
-  std::printf("%-30s %12s %12s %14s %14s\n", "", "paper no SMES", "paper SMES", "session no SMES", "session SMES");
-  std::printf("%-30s %11.1f%% %11.1f%% %13.1f%% %13.1f%%\n", "transaction success rate", 54.5, 74.5,
+  std::printf("%-28s %15s %15s %15s %15s\n", "", "paper no SMES", "paper SMES", "session no SMES", "session SMES");
+  std::printf("%-28s %14.1f%% %14.1f%% %14.1f%% %14.1f%%\n", "transaction success rate", 54.5, 74.5,
               100 * a.transaction_success_rate(), 100 * b.transaction_success_rate());
-  std::printf("%-30s %11.1f%% %11.1f%% %13.1f%% %13.1f%%\n", "renewable consumption rate", 64.6, 78.3,
+  std::printf("%-28s %14.1f%% %14.1f%% %14.1f%% %14.1f%%\n", "renewable consumption rate", 64.6, 78.3,
               100 * a.renewable_consumption_rate(), 100 * b.renewable_consumption_rate());
   const bool direction = b.transaction_success_rate() > a.transaction_success_rate() &&
                          b.renewable_consumption_rate() > a.renewable_consumption_rate();

@@ -421,8 +421,10 @@ class coalition_market_session {
   /// The policies and the clock (a manual clock is advanced through clock()).
   ///@{
   [[nodiscard]] Security& security() noexcept { return security_; }
+  [[nodiscard]] const Security& security() const noexcept { return security_; }
   [[nodiscard]] const StorageUnit& storage() const noexcept { return storage_; }
   [[nodiscard]] Sink& sink() noexcept { return sink_; }
+  [[nodiscard]] const Sink& sink() const noexcept { return sink_; }
   [[nodiscard]] Clock& clock() noexcept { return clock_; }
   ///@}
 
