@@ -120,6 +120,42 @@ void check_round(const coalition_round& r, const smes_parameters& unit, energy s
   CHECK(r.energy_sums.renewable_sold <= r.energy_sums.renewable_offered);
 }
 
+// The payoffs are the nucleolus of the secure pairs' game, rebuilt here from the quotes: they
+// are in its core (every unit pair gets at least its gain together, nobody less than 0) and pay
+// out exactly the best assignment's value, found by trying every permutation.
+void check_payoffs(const coalition_round& r) {
+  std::vector<const coalition_pair*> secure;
+  for (const coalition_pair& p : r.pairs)
+    if (p.secure) secure.push_back(&p);
+  const std::size_t k = secure.size();
+  REQUIRE(r.payoffs.size() == 2 * k);
+  if (k == 0 || k > 6) return;
+  std::vector<std::vector<std::int64_t>> gain(k, std::vector<std::int64_t>(k));
+  for (std::size_t a = 0; a < k; ++a)
+    for (std::size_t b = 0; b < k; ++b) {
+      const energy q = std::min(secure[a]->quantity, secure[b]->quantity);
+      const money g = trade_amount(r.buyers[secure[a]->buyer].limit, q) -
+                      trade_amount(r.sellers[secure[b]->seller].reserve, q);
+      gain[a][b] = std::max<std::int64_t>(g.base(), 0);
+    }
+  std::vector<std::size_t> order(k);
+  for (std::size_t a = 0; a < k; ++a) order[a] = a;
+  std::int64_t best = 0;
+  do {
+    std::int64_t total = 0;
+    for (std::size_t a = 0; a < k; ++a) total += gain[a][order[a]];
+    best = std::max(best, total);
+  } while (std::next_permutation(order.begin(), order.end()));
+  exact_rational paid = 0;
+  for (const exact_rational& x : r.payoffs) {
+    CHECK(x >= 0);
+    paid += x;
+  }
+  CHECK(paid == best);
+  for (std::size_t a = 0; a < k; ++a)
+    for (std::size_t b = 0; b < k; ++b) CHECK(r.payoffs[a] + r.payoffs[k + b] >= gain[a][b]);
+}
+
 // Lines may carry no more than their limit after the clearing, except where the base load alone
 // already overloads them and the trades did not add to it.
 void check_feeder(const radial_feeder& cleared, const radial_feeder& base) {
@@ -217,6 +253,7 @@ TEST_CASE("coalition session: seeded random rounds conserve money and respect st
       session.clock().set(at(hour, 45));
       const coalition_round& r = session.clear();
       check_round(r, unit, soc_before, session.storage_account(), 60);
+      check_payoffs(r);
       for (const coalition_pair& p : r.pairs) refused += p.secure ? 0 : 1;
       for (const coalition_trade& t : r.trades) (t.route == coalition_route::peer ? peer : by_storage) += 1;
       check_feeder(session.security(), base);
