@@ -52,7 +52,8 @@
 /// Every call checks its phase against the Clock (phase_error otherwise), validates everything
 /// before it changes anything (bad_input names the field and value; the session is unchanged),
 /// and writes its records (market/coalition_records.hpp) to the LedgerSink; settle() seals the
-/// round's block. Money moves once, in the trades; balances are their sums.
+/// round's block. Money moves once, in the trades; balances are their sums. A round opened and
+/// never cleared is dropped when the next one opens (its quote records go into the next block).
 
 #include <evmarket/coalition/assignment_nucleolus.hpp>
 #include <evmarket/coalition/game.hpp>
