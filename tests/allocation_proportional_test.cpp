@@ -178,3 +178,48 @@ TEST_CASE("the largest representable demands still allocate exactly") {
   CHECK((result.quotas[0] + result.quotas[1]) == watts(half));
   CHECK(result.quotas[0].base() - result.quotas[1].base() <= 1);
 }
+
+TEST_CASE("demands in their own array: the same quotas as the requests, the same errors") {
+  const proportional_allocation rule;
+  std::mt19937_64 rng(8122026);
+  for (int trial = 0; trial < 60; ++trial) {
+    // Sizes either side of the single-pass threshold (64 x 1024 entries), demands up to 2^62.
+    const std::size_t n = 1 + rng() % (trial % 4 == 0 ? 150'000 : 40);
+    const std::int64_t top = trial % 3 == 0 ? 7 : (trial % 3 == 1 ? 350'000 : std::int64_t{1} << 62);
+    std::uniform_int_distribution<std::int64_t> demand_of(0, top / static_cast<std::int64_t>(n));
+    std::vector<station_request> requests(n);
+    std::vector<power> demands(n);
+    detail::int128 total = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      demands[i] = watts(demand_of(rng));
+      total += demands[i].base();
+      requests[i] = {station_id{i + 1}, demands[i]};
+    }
+    const auto capacity = static_cast<std::int64_t>(static_cast<detail::int128>(rng() % 1000) * total / 1000);
+    CAPTURE(trial);
+    allocation from_array;
+    rule.allocate_into(watts(capacity), std::span<const power>(demands), from_array);
+    const allocation from_requests = rule.allocate(watts(capacity), requests);
+    CHECK(from_array.quotas == from_requests.quotas);
+    CHECK(from_array.total_demand == from_requests.total_demand);
+    CHECK(from_array.allocated == from_requests.allocated);
+  }
+
+  allocation kept;
+  rule.allocate_into(watts(5), std::span<const power>(std::vector<power>{watts(3), watts(4)}), kept);
+  const allocation before = kept;
+  std::vector<power> demands{watts(10), watts(20), watts(-3), watts(-4)};
+  try {
+    rule.allocate_into(watts(5), std::span<const power>(demands), kept);
+    FAIL("expected bad_input");
+  } catch (const bad_input& e) {
+    CHECK(e.field() == "demands[2]");
+    CHECK(e.value() == "-3");
+  }
+  CHECK(kept.quotas == before.quotas);
+  demands = {power::max(), power::max(), watts(1)};  // the total leaves 64 bits
+  CHECK_THROWS_AS(rule.allocate_into(watts(5), std::span<const power>(demands), kept), overflow_error);
+  CHECK(kept.quotas == before.quotas);
+  CHECK_THROWS_AS(rule.allocate_into(watts(-1), std::span<const power>(demands), kept), bad_input);
+  CHECK_THROWS_AS(rule.allocate_into(watts(1), std::span<const power>{}, kept), bad_input);
+}

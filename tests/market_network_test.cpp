@@ -120,6 +120,42 @@ TEST_CASE("the trivial checks: always passes, and one transformer margin") {
   CHECK(margin.reserved() == kilowatts(10));
 }
 
+TEST_CASE("tickets: storage follows the reservations held; a stale ticket never names a new one") {
+  radial_feeder feeder = small_feeder();
+  transformer_limit_only margin(kilowatts(1'000));
+  std::vector<std::uint64_t> spent_feeder, spent_margin;
+  // A long-running feeder: many periods of check, release, check again.
+  for (int round = 0; round < 200; ++round) {
+    const security_verdict a = feeder.check_and_reserve(at_bus(2), at_bus(4), kilowatts(1));
+    const security_verdict b = feeder.check_and_reserve(at_bus(4), at_bus(3), kilowatts(2));
+    const security_verdict m = margin.check_and_reserve(participant_id{1}, participant_id{2}, kilowatts(3));
+    REQUIRE((a.passed && b.passed && m.passed));
+    for (const std::uint64_t old : spent_feeder) CHECK((old != a.ticket && old != b.ticket));
+    for (const std::uint64_t old : spent_margin) CHECK(old != m.ticket);
+    if (round == 0) {  // the first tickets are the small numbers; later ones reuse their slots
+      CHECK(a.ticket == 1);
+      CHECK(b.ticket == 2);
+    }
+    feeder.release(b.ticket);
+    margin.release(m.ticket);
+    CHECK_THROWS_AS(feeder.release(b.ticket), bad_input);
+    CHECK_THROWS_AS(margin.release(m.ticket), bad_input);
+    if (round % 2 == 0) {
+      feeder.release(a.ticket);
+    } else {
+      feeder.release_all();  // spends a's ticket too
+      CHECK_THROWS_AS(feeder.release(a.ticket), bad_input);
+    }
+    CHECK(feeder.flow(3) == power::zero());
+    CHECK(margin.reserved() == power::zero());
+    spent_feeder.insert(spent_feeder.end(), {a.ticket, b.ticket});
+    spent_margin.push_back(m.ticket);
+  }
+  // Two slots served all 400 feeder reservations: the tickets' slot parts never pass 2.
+  for (const std::uint64_t t : spent_feeder) CHECK((t & 0xffff'ffffU) <= 2);
+  for (const std::uint64_t t : spent_margin) CHECK((t & 0xffff'ffffU) == 1);
+}
+
 namespace {
 
 // The oracle: every line's flow as the net load below it, summed bus by bus from scratch.

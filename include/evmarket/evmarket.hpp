@@ -64,7 +64,11 @@
 
 #include <evmarket/market/charging_strategies.hpp>
 #include <evmarket/market/clock.hpp>
+#include <evmarket/market/coalition_market.hpp>
+#include <evmarket/market/coalition_scenario.hpp>
 #include <evmarket/market/continuous_market.hpp>
+#include <evmarket/market/curve_market.hpp>
+#include <evmarket/market/curve_records.hpp>
 #include <evmarket/market/ledger_sink.hpp>
 #include <evmarket/market/network.hpp>
 #include <evmarket/market/penalty.hpp>

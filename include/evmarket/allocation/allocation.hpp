@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 EVMARKET_BEGIN_NAMESPACE
@@ -82,6 +83,27 @@ concept AllocationRule = requires(const Rule& rule, power capacity, std::span<co
 };
 
 namespace detail {
+
+/// The exact sum of `demands` and whether any is negative, in one pass the compiler vectorises:
+/// each value is added as two 32-bit halves into two 64-bit sums (neither can overflow below 2^32
+/// entries) and the sign bits are OR-ed, where a 128-bit sum and a running minimum would not vectorise.
+inline std::pair<int128, bool> sum_and_sign(std::span<const power> demands) {
+  constexpr std::size_t block = std::size_t{1} << 31;  // entries per pair of half sums
+  int128 sum = 0;
+  std::uint64_t bits = 0;
+  for (std::size_t begin = 0; begin < demands.size(); begin += block) {
+    const std::size_t end = std::min(demands.size(), begin + block);
+    std::uint64_t high = 0, low = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto value = static_cast<std::uint64_t>(demands[i].base());
+      bits |= value;
+      high += value >> 32;
+      low += value & 0xffff'ffffU;
+    }
+    sum += (static_cast<int128>(high) << 32) + static_cast<int128>(low);
+  }
+  return {sum, (bits >> 63) != 0};
+}
 
 /// Checks what every allocation rule requires of its input and returns the total demand:
 /// capacity not negative, at least one request, no negative demand, no duplicate station, and a

@@ -54,13 +54,8 @@ struct proportional_allocation {
   void allocate_into(power capacity, std::span<const power> demands, allocation& result) const {
     detail::require(!capacity.is_negative(), "capacity", capacity.base(), "must not be negative (W)");
     detail::require(!demands.empty(), "demands", "[]", "must name at least one station");
-    detail::int128 sum = 0;
-    std::int64_t smallest = 0;
-    for (const power d : demands) {  // branch-free; the rare bad entry is located afterwards
-      sum += d.base();
-      smallest = std::min(smallest, d.base());
-    }
-    if (smallest < 0) {
+    const auto [sum, any_negative] = detail::sum_and_sign(demands);
+    if (any_negative) {
       const auto index = static_cast<std::size_t>(
           std::find_if(demands.begin(), demands.end(), [](power d) { return d.is_negative(); }) - demands.begin());
       throw bad_input(detail::element_field("demands", index), detail::describe(demands[index].base()),

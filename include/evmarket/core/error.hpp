@@ -93,10 +93,19 @@ inline std::string element_field(std::string_view array, std::size_t index, std:
   return field;
 }
 
+/// Throws bad_input naming `field`, `value` and `problem`. Kept out of line and marked cold, so
+/// that the check in require() inlines into per-station loops as one test and branch.
+template <class Value>
+[[noreturn, gnu::cold, gnu::noinline]] void throw_bad_input(std::string_view field, const Value& value,
+                                                           std::string_view problem) {
+  throw bad_input(std::string(field), describe(value), problem);
+}
+
 /// Throws bad_input unless `condition` holds.
 template <class Value>
-void require(bool condition, std::string_view field, const Value& value, std::string_view problem) {
-  if (!condition) throw bad_input(std::string(field), describe(value), problem);
+inline void require(bool condition, std::string_view field, const Value& value, std::string_view problem) {
+  if (!condition) [[unlikely]]
+    throw_bad_input(field, value, problem);
 }
 
 /// Throws bad_input unless `value` is a finite number.

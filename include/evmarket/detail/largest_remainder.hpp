@@ -120,6 +120,7 @@ class remainder_apportionment {
  private:
   static constexpr std::size_t sample_stride = 64;
   static constexpr std::size_t min_samples = 1024;
+  static constexpr std::size_t chunk = 4096;  // entries per chunk of the single pass
 
   struct entry {
     std::size_t index;
@@ -211,44 +212,57 @@ class remainder_apportionment {
   template <class Set>
   bool single_pass(Set set) {
     // Kept entries are appended without a branch: the slot past the last one absorbs the writes
-    // of the others, and the rare overflow grows the array. Default-initialised storage: zeroing
-    // megabytes that are about to be overwritten would cost as much as the pass itself.
-    std::size_t capacity = expected_kept_ + 1;
+    // of the others. The pass runs in chunks, and room for a whole chunk is made before each, so
+    // the hot loop neither checks capacity nor keeps it in a register (x86-64 has too few; a
+    // spilled accumulator costs a store-to-load round trip per entry). Default-initialised
+    // storage: zeroing megabytes that are about to be overwritten would cost as much as the pass.
+    std::size_t capacity = expected_kept_ + chunk + 1;
     auto kept_storage = std::make_unique_for_overwrite<entry[]>(capacity);
-    entry* kept = kept_storage.get();
-    std::size_t kept_size = 0, above = 0;
+    std::size_t kept_size = 0;
+    // Units granted so far, each winner's unit included: the pass then needs one accumulator, and
+    // the units still to award at the cut are total - granted.
     std::int64_t granted = 0;
-    // Locals, not members: `set` stores through a pointer the compiler must assume aliases them.
-    const Wide low = low_, high = high_;
-    const std::size_t n = n_;
-    const WeightOf weight_of = weight_of_;
-    const shape form = shape_;
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto [quota, remainder] = form.floor_share(weight_of(i));
-      const bool wins = remainder > high;
-      granted += quota;
-      above += static_cast<std::size_t>(wins);
-      set(i, quota + static_cast<std::int64_t>(wins));
-      kept[kept_size] = {i, quota, remainder};
-      kept_size += static_cast<std::size_t>(!wins && remainder >= low);
-      if (kept_size == capacity) {
+    for (std::size_t begin = 0; begin < n_; begin += chunk) {
+      if (capacity - kept_size <= chunk) {
         auto grown = std::make_unique_for_overwrite<entry[]>(2 * capacity);
-        std::copy(kept, kept + kept_size, grown.get());
+        std::copy(kept_storage.get(), kept_storage.get() + kept_size, grown.get());
         capacity *= 2;
         kept_storage = std::move(grown);
-        kept = kept_storage.get();
       }
+      const std::size_t end = std::min(n_, begin + chunk);
+      kept_size += pass_chunk(begin, end, kept_storage.get() + kept_size, granted, set);
     }
-    const auto leftover = static_cast<std::size_t>(shape_.total - granted);  // < entries with a remainder
-    if (leftover < above || leftover > above + kept_size) return false;
-    const std::span<const entry> candidates(kept, kept_size);
+    const std::int64_t needed = shape_.total - granted;  // negative when the bracket sat too low
+    if (needed < 0 || static_cast<std::size_t>(needed) > kept_size) return false;
+    if (needed == 0) return true;
+    const std::span<const entry> candidates(kept_storage.get(), kept_size);
     std::array<std::size_t, remainder_buckets> histogram{};
     for (const entry& e : candidates) ++histogram[shape_.bucket(e.remainder)];
-    const std::size_t needed = leftover - above;
-    if (needed == 0) return true;
-    const auto [threshold, higher] = threshold_bucket(histogram, needed);
-    settle(candidates, threshold, needed - higher, set);
+    const auto [threshold, higher] = threshold_bucket(histogram, static_cast<std::size_t>(needed));
+    settle(candidates, threshold, static_cast<std::size_t>(needed) - higher, set);
     return true;
+  }
+
+  // Entries [begin, end) of the single pass: sets each share (a unit more above the bracket),
+  // appends those inside the bracket to `kept` and returns how many it appended.
+  template <class Set>
+  std::size_t pass_chunk(std::size_t begin, std::size_t end, entry* kept, std::int64_t& granted, Set set) const {
+    // Locals, not members: `set` stores through a pointer the compiler must assume aliases them.
+    const Wide low = low_, high = high_;
+    const WeightOf weight_of = weight_of_;
+    const shape form = shape_;
+    std::int64_t units = 0;
+    std::size_t kept_size = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto [quota, remainder] = form.floor_share(weight_of(i));
+      const std::int64_t share = quota + static_cast<std::int64_t>(remainder > high);
+      units += share;
+      set(i, share);
+      kept[kept_size] = {i, quota, remainder};
+      kept_size += static_cast<std::size_t>(share == quota && remainder >= low);
+    }
+    granted += units;
+    return kept_size;
   }
 
   // Every share from its floor, against the threshold bucket found by a histogram.

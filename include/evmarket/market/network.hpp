@@ -27,6 +27,7 @@
 #include <evmarket/core/ids.hpp>
 #include <evmarket/core/units.hpp>
 #include <evmarket/detail/checked.hpp>
+#include <evmarket/detail/market_ticket_slots.hpp>
 
 #include <algorithm>
 #include <concepts>
@@ -113,16 +114,14 @@ class transformer_limit_only {
   security_verdict check_and_reserve(participant_id, participant_id, power flow) {
     detail::require(flow.is_positive(), "flow", flow.base(), "must be positive (W)");
     if (flow > limit_ - reserved_) return {false, 0, security_verdict::no_line};
+    const std::uint64_t ticket = held_.hold(flow);
     reserved_ += flow;
-    held_.push_back(flow);
-    return {true, held_.size(), security_verdict::no_line};
+    return {true, ticket, security_verdict::no_line};
   }
   /// Returns a passed trade's reservation; an unknown or already released ticket is bad input.
   void release(std::uint64_t ticket) {
-    detail::require(ticket >= 1 && ticket <= held_.size() && held_[ticket - 1].is_positive(), "ticket", ticket,
-                    "is not a reservation held");
-    reserved_ -= held_[ticket - 1];
-    held_[ticket - 1] = power::zero();
+    reserved_ -= held_.at(ticket);
+    held_.release(ticket);
   }
   /// No fee.
   [[nodiscard]] price congestion_fee(participant_id, participant_id) const noexcept { return price::zero(); }
@@ -132,7 +131,7 @@ class transformer_limit_only {
  private:
   power limit_;
   power reserved_;
-  std::vector<power> held_;  // by ticket - 1; zero once released
+  detail::ticket_slots<power> held_;  // the flow each ticket holds
 };
 
 /// A radial feeder: the SecurityCheck of the model in the file comment.
@@ -198,23 +197,19 @@ class radial_feeder {
     const bus_index from = bus_of(seller), to = bus_of(buyer);
     const std::uint32_t congested = try_shift(from, to, flow.base());
     if (congested != security_verdict::no_line) return {false, 0, congested};
-    held_.push_back({from, to, flow.base()});
-    return {true, held_.size(), security_verdict::no_line};
+    return {true, held_.hold({from, to, flow.base()}), security_verdict::no_line};
   }
   /// Returns a passed trade's reservation (the flows fall back); an unknown or already released
   /// ticket is bad input.
   void release(std::uint64_t ticket) {
-    detail::require(ticket >= 1 && ticket <= held_.size() && held_[ticket - 1].flow != 0, "ticket", ticket,
-                    "is not a reservation held");
-    reservation& r = held_[ticket - 1];
+    const reservation& r = held_.at(ticket);
     shift(r.to, r.from, r.flow);
-    r.flow = 0;
+    held_.release(ticket);
   }
   /// Releases every reservation (a new trading period on the same feeder and base load).
   void release_all() {
-    for (std::size_t t = held_.size(); t-- > 0;)
-      if (held_[t].flow != 0) shift(held_[t].to, held_[t].from, held_[t].flow);
-    held_.clear();
+    held_.for_each_held_backwards([this](const reservation& r) { shift(r.to, r.from, r.flow); });
+    held_.release_all();
   }
 
   // --- What the operator and the participants see --------------------------------------------
@@ -272,7 +267,7 @@ class radial_feeder {
   struct reservation {
     bus_index from;
     bus_index to;
-    std::int64_t flow;  // zero once released
+    std::int64_t flow;
   };
 
   static void validate(std::size_t bus_count, std::span<const feeder_line> lines, power transformer_limit) {
@@ -414,7 +409,7 @@ class radial_feeder {
   std::vector<bus_index> bus_of_line_;
   std::vector<std::int64_t> line_fee_;  // by line, micro-Token/kWh
   std::vector<bus_index> bus_of_;       // by participant id
-  std::vector<reservation> held_;       // by ticket - 1
+  detail::ticket_slots<reservation> held_;  // reservations by ticket
 };
 
 static_assert(SecurityCheck<always_secure> && SecurityCheck<transformer_limit_only> && SecurityCheck<radial_feeder>);

@@ -383,12 +383,14 @@ class quota_market_session {
 
   // One open period: everything from its margin to its settlement.
   struct period_book {
-    period_book(trading_period d, const period_timeline& t, power m) : delivery(d), timeline(t), margin(m) {}
+    period_book(trading_period d, const period_timeline& t, power m, std::int32_t start)
+        : delivery(d), timeline(t), margin(m), start_minute(start) {}
     // Empties the book for another period, keeping the memory its containers hold.
-    void reset(trading_period d, const period_timeline& t, power m) {
+    void reset(trading_period d, const period_timeline& t, power m, std::int32_t start) {
       delivery = d;
       timeline = t;
       margin = m;
+      start_minute = start;
       current = stage::open;
       for (const station_request& r : requests) slots[r.station.value] = absent;
       entries.clear();
@@ -407,6 +409,7 @@ class quota_market_session {
     trading_period delivery;
     period_timeline timeline;
     power margin;
+    std::int32_t start_minute;  // minute of the day delivery starts (what the tariff reads)
     stage current = stage::open;
     std::vector<station_entry> entries;
     // Each station's position in `entries`, indexed by its id: the roster issues ids densely, so
@@ -535,7 +538,7 @@ class quota_market_session {
 
   // What the tariff sees of a demand before the pre-allocation (its worst case)...
   [[nodiscard]] tariff_basis demand_basis(const period_book& book, power demand) const {
-    return {book.delivery,           setup_.calendar.start_minute(book.delivery),
+    return {book.delivery,           book.start_minute,
             book.timeline.minutes(), demand,
             power::zero(),           {1, 1},
             energy::zero(),          energy::zero()};
@@ -544,7 +547,7 @@ class quota_market_session {
   [[nodiscard]] tariff_basis settlement_basis(const period_book& book, std::size_t slot) const {
     const station_entry& entry = book.entries[slot];
     return {book.delivery,
-            setup_.calendar.start_minute(book.delivery),
+            book.start_minute,
             book.timeline.minutes(),
             book.requests[slot].demand,
             book.quotas.quotas[slot],
@@ -560,7 +563,7 @@ class quota_market_session {
     result.delivery = book.delivery;
     result.auction_surplus = book.clearing.buyers_paid - book.clearing.sellers_received;
     result.lines.reserve(book.entries.size());
-    const price rate = fees_.rate_at(setup_.calendar.start_minute(book.delivery));
+    const price rate = fees_.rate_at(book.start_minute);
     for (std::size_t slot = 0; slot < book.entries.size(); ++slot) {
       const station_entry& entry = book.entries[slot];
       settlement_line line;
@@ -582,10 +585,11 @@ class quota_market_session {
 
   // A book for a new period, from the memory of a settled one when there is one.
   period_book recycled_book(trading_period delivery, const period_timeline& timeline, power margin) {
-    if (spare_books_.empty()) return period_book(delivery, timeline, margin);
+    const std::int32_t start = setup_.calendar.start_minute(delivery);
+    if (spare_books_.empty()) return period_book(delivery, timeline, margin, start);
     period_book book = std::move(spare_books_.back());
     spare_books_.pop_back();
-    book.reset(delivery, timeline, margin);
+    book.reset(delivery, timeline, margin, start);
     return book;
   }
 
