@@ -8,3 +8,4 @@
 #include <evmarket/coalition/lp/backend.hpp>
 #include <evmarket/coalition/lp/clp.hpp>
 #include <evmarket/coalition/nucleolus.hpp>
+#include <evmarket/market/coalition_lp_nucleolus.hpp>

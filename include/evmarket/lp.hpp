@@ -9,6 +9,7 @@
 #include <evmarket/coalition/lp/backend.hpp>
 #include <evmarket/coalition/lp/glpk.hpp>
 #include <evmarket/coalition/nucleolus.hpp>
+#include <evmarket/market/coalition_lp_nucleolus.hpp>
 
 EVMARKET_BEGIN_NAMESPACE
 

@@ -31,7 +31,8 @@
 ///   sellers, then from any seller with offer left, at its buy price when that meets the seller's
 ///   reserve. Every storage trade passes the SecurityCheck on its own path.
 /// - NucleolusSolver (default exact_assignment_nucleolus: coalition/assignment_nucleolus.hpp, no
-///   LP solver): the matched coalition is the assignment game whose buyers and sellers are the
+///   LP solver; the LP path is lp_assignment_nucleolus<Backend> in market/coalition_lp_nucleolus.hpp,
+///   from evmarket::lp or evmarket::clp, and gives the same allocations): the matched coalition is the assignment game whose buyers and sellers are the
 ///   secure pairs' two sides; unit a (buyer of pair a) and unit b (seller of pair b) gain
 ///   g(a, b) = trade_amount(limit_a, q) - trade_amount(reserve_b, q), q = min(q_a, q_b), in
 ///   micro-Token (zero when not positive). Its nucleolus x pays the buyer of pair p x_p.

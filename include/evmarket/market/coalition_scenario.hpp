@@ -136,19 +136,21 @@ inline paper004_quote pv_quote(std::mt19937_64& rng, int hour, double peak_kw) {
   return day;
 }
 
-/// The session the paper's day runs on, over a storage unit and a ledger sink.
-template <class StorageUnit, class Sink = null_ledger_sink>
+/// The session the paper's day runs on, over a storage unit, a ledger sink and a nucleolus solver.
+template <class StorageUnit, class Sink = null_ledger_sink, class Nucleolus = exact_assignment_nucleolus>
 using paper004_session = coalition_market_session<paper004_benefit, max_benefit_matching, radial_feeder, StorageUnit,
-                                                  exact_assignment_nucleolus, Sink, manual_clock>;
+                                                  Nucleolus, Sink, manual_clock>;
 
-/// Runs `day` on a new session over `unit` and `sink` (day 0, rounds 0-23: quotes at hh:00,
+/// Runs `day` on a new session over `unit`, `sink` and `nucleolus` (day 0, rounds 0-23: quotes at hh:00,
 /// clearing at hh:40, settlement at hh:50) and returns the session; `visit(round, session)` sees
 /// each settled round.
-template <class StorageUnit, class Sink = null_ledger_sink, class Visit>
-[[nodiscard]] paper004_session<StorageUnit, Sink> run_paper004_day(const paper004_day& day, StorageUnit unit,
-                                                                   Sink sink, Visit visit) {
-  paper004_session<StorageUnit, Sink> session({}, paper004_day::feeder(), std::move(unit), {}, {}, {},
-                                              std::move(sink));
+template <class StorageUnit, class Sink = null_ledger_sink, class Visit,
+          class Nucleolus = exact_assignment_nucleolus>
+[[nodiscard]] paper004_session<StorageUnit, Sink, Nucleolus> run_paper004_day(const paper004_day& day, StorageUnit unit,
+                                                                              Sink sink, Visit visit,
+                                                                              Nucleolus nucleolus = Nucleolus()) {
+  paper004_session<StorageUnit, Sink, Nucleolus> session({}, paper004_day::feeder(), std::move(unit), {}, {},
+                                                         std::move(nucleolus), std::move(sink));
   std::vector<participant_id> ids;
   for (std::size_t k = 0; k < day.names.size(); ++k) {
     ids.push_back(session.enrol_prosumer(day.names[k]));
