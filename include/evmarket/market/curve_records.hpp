@@ -23,10 +23,15 @@
 
 EVMARKET_BEGIN_NAMESPACE
 
+/// Ledger record tags of session E (0x055x).
 namespace record_tags {
+/// Tag of curve_order_record.
 inline constexpr std::uint16_t curve_order_record = 0x0550;
+/// Tag of curve_trade_record.
 inline constexpr std::uint16_t curve_trade_record = 0x0551;
+/// Tag of curve_cancel_record.
 inline constexpr std::uint16_t curve_cancel_record = 0x0552;
+/// Tag of deviation_line.
 inline constexpr std::uint16_t deviation_line = 0x0553;
 }  // namespace record_tags
 
