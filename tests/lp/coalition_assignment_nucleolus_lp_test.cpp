@@ -65,7 +65,7 @@ TEST_CASE("the LP-free nucleolus equals the LP's on random markets") {
 TEST_CASE("session D: the LP path as NucleolusSolver prices every round exactly as the default") {
   // Paper 004's seeded days: the same quotes through the session with the exact combinatorial
   // solver (the default) and with sequential LP on GLPK give the same payoffs and trades.
-  for (const std::uint64_t seed : {4, 5}) {
+  for (const std::uint64_t seed : {std::uint64_t{4}, std::uint64_t{5}}) {
     const paper004_day day = make_paper004_day(seed);
     std::vector<coalition_round> by_default, by_lp;
     const auto keep = [](std::vector<coalition_round>& into) {
