@@ -36,6 +36,22 @@
 
 namespace evmarket_catalogue {
 
+/// Runs step(), ignoring a refusal (an evmarket::error): how a "what does it settle" probe drives a
+/// session through steps its state may no longer accept.
+template <class Step>
+void attempt(Step step) {
+  try {
+    step();
+  } catch (const evmarket::error&) {
+  }
+}
+
+/// Moves a session's manual clock forward to `t` (never back).
+template <class Session>
+void forward_clock(Session& session, evmarket::market_time t) {
+  if (session.clock().now() < t) session.clock().set(t);
+}
+
 /// What a call did: the error type (or status) it reported and the message; empty type: nothing.
 struct verdict {
   std::string type;

@@ -53,15 +53,8 @@ quota quota_at(market_time time, int step) {
 // What a copy of the session settles when driven through its remaining steps.
 auto settles(const quota& original) {
   quota s = original;
-  const auto attempt = [](auto step) {
-    try {
-      step();
-    } catch (const evmarket::error&) {
-    }
-  };
-  const auto forward = [&](market_time t) {
-    if (s.clock().now() < t) s.clock().set(t);
-  };
+  const auto forward = [&](market_time t) { evmarket_catalogue::forward_clock(s, t); };
+  using evmarket_catalogue::attempt;
   forward(at(18, 5));
   attempt([&] { static_cast<void>(s.pre_allocate(evening)); });
   forward(at(18, 10));

@@ -54,15 +54,8 @@ continuous continuous_at(market_time time, int step) {
 // What a copy settles when driven through its remaining steps (every trader delivers in full).
 auto settles(const continuous& original) {
   continuous s = original;
-  const auto attempt = [](auto step) {
-    try {
-      step();
-    } catch (const evmarket::error&) {
-    }
-  };
-  const auto forward = [&](market_time t) {
-    if (s.clock().now() < t) s.clock().set(t);
-  };
+  const auto forward = [&](market_time t) { evmarket_catalogue::forward_clock(s, t); };
+  using evmarket_catalogue::attempt;
   forward(at(18, 10));
   attempt([&] { static_cast<void>(s.close_window(evening)); });
   forward(at(18, 25));
