@@ -8,6 +8,8 @@
 #include <evmarket/evmarket.hpp>
 #include <evmarket/ledger/sodium.hpp>
 
+#include "ledger_check.hpp"
+
 #include <array>
 #include <cstdio>
 #include <map>
@@ -185,17 +187,9 @@ int main() {
   std::printf("no changed offers, no check refusals: P2P volume  paper 0 kWh  session %.1f kWh  %s\n\n",
               still_p2p.display(), mark(still_p2p.is_zero()));
 
-  const chain_verification verified = session.sink().verify();
-  const auto blocks = session.sink().ledger().blocks();
-  std::vector<block> tampered(blocks.begin(), blocks.end());
-  tampered[0].records[0][10] ^= 0x01;
-  const chain_verification detected =
-      verify_blocks(sodium::blake2b_256{}, sodium::ed25519_verifier{}, std::span<const block>(tampered));
-  std::size_t records = 0;
-  for (const block& b : blocks) records += b.records.size();
-  std::printf("ledger: %zu block(s), %zu records, verifies: %s; one flipped byte: %s\n", blocks.size(), records,
-              verified.message().c_str(), detected.message().c_str());
-  failures += verified.ok() && !detected.ok() ? 0 : 1;
+  const example::ledger_check ledger = example::check_ledger<sodium::blake2b_256>(session.sink(), 0, 0, 10);
+  example::print_ledger_check(ledger);
+  failures += ledger.ok() ? 0 : 1;
 
   std::printf("\n%s\n", failures == 0 ? "Paper 000's timeline and P2P claim reproduced through the session; the "
                                         "ledger verifies."
