@@ -357,6 +357,32 @@ TEST_CASE("a call auction reuses its memory across clearings without carrying an
   }
 }
 
+TEST_CASE("clear_into refills one result across clearings exactly as fresh clearings would") {
+  std::mt19937_64 rng(516);
+  call_auction<sbba<>> reusing(sbba<>(9));
+  call_auction<sbba<>> fresh(sbba<>(9));  // the same lottery, drawn in the same order
+  call_auction_result result;
+  for (int trial = 0; trial < 12; ++trial) {
+    CAPTURE(trial);
+    const std::size_t n = trial % 3 == 0 ? 2000 : rng() % 30;  // big, small and empty books in turn
+    const auto bids = random_side(rng, n, 1, 40'000'000, 20'000);
+    const auto offers = random_side(rng, n + 3, 1'000'000, 40'000'000, 20'000);
+    reusing.clear_into(bids, offers, result);
+    const call_auction_result expected = fresh.clear(bids, offers);
+    CHECK(result.status == expected.status);
+    CHECK(result.rule == expected.rule);
+    CHECK(result.trades == expected.trades);
+    CHECK(result.bid_outcomes == expected.bid_outcomes);
+    CHECK(result.offer_outcomes == expected.offer_outcomes);
+    CHECK(result.volume == expected.volume);
+    CHECK(result.buyers_paid == expected.buyers_paid);
+    CHECK(result.sellers_received == expected.sellers_received);
+    CHECK(result.auctioneer_surplus == expected.auctioneer_surplus);
+    CHECK(result.lowest_price == expected.lowest_price);
+    CHECK(result.highest_price == expected.highest_price);
+  }
+}
+
 TEST_CASE("a participant with orders on both sides gets one net position") {
   const std::vector<call_order> bids{{order_id{1}, participant_id{9}, kilowatt_hours(2), tokens_per_kwh(30)},
                                      {order_id{2}, participant_id{5}, kilowatt_hours(1), tokens_per_kwh(25)}};

@@ -22,3 +22,8 @@
 #define EVMARKET_ASSERT(condition) ((void)0)
 #endif
 #endif
+
+/// EVMARKET_DETAIL_ALWAYS_INLINE (internal): marks a per-item step that a session's loop runs for
+/// every station of a period, so that the loop keeps its state in registers instead of paying a
+/// call per station. Not a switch.
+#define EVMARKET_DETAIL_ALWAYS_INLINE [[gnu::always_inline]]

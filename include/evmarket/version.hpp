@@ -5,7 +5,7 @@
 ///@{
 /// The version's major, minor and patch numbers.
 #define EVMARKET_VERSION_MAJOR 0
-#define EVMARKET_VERSION_MINOR 3
+#define EVMARKET_VERSION_MINOR 4
 #define EVMARKET_VERSION_PATCH 0
 ///@}
 

@@ -219,6 +219,38 @@ void call_auction_rows(section& s, const std::string& rule_name, Rule rule) {
   }
 }
 
+// clear_into: the same refusals as clear(); the result it was given is left as it was.
+template <class Rule>
+struct auction_with_result {
+  call_auction<Rule> auction;
+  call_auction_result result;
+};
+
+template <class Rule>
+void clear_into_rows(section& s, const std::string& rule_name, Rule rule) {
+  for (const bad_book& c : bad_books()) {
+    const auto make = [rule] {
+      auction_with_result<Rule> held{call_auction<Rule>(rule), {}};
+      const books b = good_books();
+      held.auction.clear_into(b.bids, b.offers, held.result);
+      return held;
+    };
+    const auto act = [bad = c.bad](auction_with_result<Rule>& held) {
+      held.auction.clear_into(bad.bids, bad.offers, held.result);
+    };
+    const auto snap = [](const auction_with_result<Rule>& held) {
+      const call_auction_result& r = held.result;
+      return std::tuple(next_clearing(held.auction), r.trades, r.bid_outcomes, r.offer_outcomes, r.buyers_paid,
+                        r.sellers_received, r.volume);
+    };
+    const std::string entry = "call_auction<" + rule_name + ">::clear_into";
+    if (c.overflow)
+      s.on<overflow_error>(entry, c.input, c.field, c.value, make, act, snap, "rule state, result");
+    else
+      s.on<bad_input>(entry, c.input, c.field, c.value, make, act, snap, "rule state, result");
+  }
+}
+
 /// A call market's observable state: its books and Algorithm 1's matching.
 auto snapshot_market(const call_market& m) {
   std::vector<std::tuple<std::uint32_t, std::uint32_t, energy>> matches;
@@ -284,6 +316,8 @@ const bool registered = evmarket_catalogue::add_section(30, "auction", [](sectio
   call_auction_rows(s, "trade_reduction", trade_reduction{});
   call_auction_rows(s, "vcg", vcg{});
   call_auction_rows(s, "sbba<>", sbba<>(42));
+  clear_into_rows(s, "midpoint_per_match", midpoint_per_match{});
+  clear_into_rows(s, "sbba<>", sbba<>(42));
   call_market_rows(s);
   metrics_rows(s);
 });

@@ -349,7 +349,15 @@ class clearing_builder {
   explicit clearing_builder(const call_market& market) : clearing_builder(market, nullptr) {}
   /// A builder that keeps its per-rank bookkeeping in `scratch` (when not null).
   clearing_builder(const call_market& market, detail::clearing_scratch* scratch)
+      : clearing_builder(market, scratch, call_auction_result{}) {}
+  /// A builder that also fills the containers of `recycled` (an earlier result: its contents
+  /// are discarded, its memory reused).
+  clearing_builder(const call_market& market, detail::clearing_scratch* scratch, call_auction_result&& recycled)
       : market_(market), scratch_(scratch != nullptr ? scratch : &own_scratch_) {
+    result_.trades = std::move(recycled.trades);
+    result_.trades.clear();
+    result_.bid_outcomes = std::move(recycled.bid_outcomes);
+    result_.offer_outcomes = std::move(recycled.offer_outcomes);
     scratch_->bids.assign(market.bid_count(), order_outcome{});
     scratch_->offers.assign(market.offer_count(), order_outcome{});
     result_.trades.reserve(market.matches().size());
@@ -440,13 +448,21 @@ class call_auction {
 
   /// Clears one call: bids and offers in, trades and payments out.
   [[nodiscard]] call_auction_result clear(std::span<const call_order> bids, std::span<const call_order> offers) {
+    call_auction_result result;
+    clear_into(bids, offers, result);
+    return result;
+  }
+  /// clear() into `result`, reusing the memory of its containers (a session clearing every
+  /// period). Bad input throws before `result` is touched; should the rule itself throw,
+  /// `result` is left empty.
+  void clear_into(std::span<const call_order> bids, std::span<const call_order> offers, call_auction_result& result) {
     market_.assign(bids, offers);
     Rule working = rule_;  // a throwing rule leaves the held rule (and its engine) unchanged
-    clearing_builder builder(market_, &scratch_);
+    clearing_builder builder(market_, &scratch_, std::move(result));
+    result = call_auction_result{};
     working.apply(market_, builder);
-    call_auction_result result = std::move(builder).finish(Rule::name);
+    result = std::move(builder).finish(Rule::name);
     rule_ = std::move(working);
-    return result;
   }
 
   /// The pricing rule (with its state, e.g. SBBA's engine).

@@ -218,11 +218,14 @@ class quota_market_session {
   const call_auction_result& clear(trading_period delivery) {
     period_book& book = open_book(delivery, stage::allocated, "clear");
     book.timeline.require(session_phase::clearing, "clear", clock_.now());
-    call_auction_result result;
+    // The book's clearing is empty until now; the auction refills its containers in place.
     if (!book.bids.empty() && !book.offers.empty())
-      result = auction_.clear(book.bids, book.offers);
-    else
-      result.rule = Pricing::name;
+      auction_.clear_into(book.bids, book.offers, book.clearing);
+    else {
+      book.clearing = call_auction_result{};
+      book.clearing.rule = Pricing::name;
+    }
+    const call_auction_result& result = book.clearing;
     // Each order's outcome sums the amounts its trades carry: the money is read, not recomputed.
     for (std::size_t b = 0; b < result.bid_outcomes.size(); ++b) {
       station_entry& entry = book.entries[book.bid_owner[b]];
@@ -234,7 +237,6 @@ class quota_market_session {
       entry.net_bought = -result.offer_outcomes[o].traded;
       entry.auction_payment = -result.offer_outcomes[o].amount;
     }
-    book.clearing = std::move(result);
     book.current = stage::cleared;
     if constexpr (Sink::keeps_records)
       for (const trade& t : book.clearing.trades) log(book, period_trade{delivery, t});
@@ -264,10 +266,11 @@ class quota_market_session {
     book.timeline.require(session_phase::settlement, "settle", now);
     if (book.current == stage::allocated && (!book.bids.empty() || !book.offers.empty()))
       throw error("settle: the period " + to_text(delivery) + " has orders but was not cleared");
-    for (std::size_t slot = 0; slot < book.entries.size(); ++slot)
-      if (!(book.entries[slot].metered_recorded))
-        throw bad_input(std::string("station"), detail::describe(book.requests[slot].station.value),
-                        "has no meter reading for " + to_text(delivery));
+    if (book.meter_readings != book.entries.size())  // then find whose reading is missing
+      for (std::size_t slot = 0; slot < book.entries.size(); ++slot)
+        if (!(book.entries[slot].metered_recorded))
+          throw bad_input(std::string("station"), detail::describe(book.requests[slot].station.value),
+                          "has no meter reading for " + to_text(delivery));
     if (last_seal_)
       detail::require(now >= *last_seal_, "clock", now.text(), "is earlier than the last settlement's time");
     settle_entries(book, result);
@@ -392,8 +395,13 @@ class quota_market_session {
       margin = m;
       start_minute = start;
       current = stage::open;
-      for (const station_request& r : requests) slots[r.station.value] = absent;
+      // Unmark the period's stations: one by one when few of the roster took part, else in bulk.
+      if (requests.size() * 8 < slots.size())
+        for (const station_request& r : requests) slots[r.station.value] = absent;
+      else
+        std::fill(slots.begin(), slots.end(), absent);
       entries.clear();
+      meter_readings = 0;
       requests.clear();
       quotas.quotas.clear();
       auction_held = false;
@@ -412,6 +420,7 @@ class quota_market_session {
     std::int32_t start_minute;  // minute of the day delivery starts (what the tariff reads)
     stage current = stage::open;
     std::vector<station_entry> entries;
+    std::size_t meter_readings = 0;  // entries with metered_recorded set
     // Each station's position in `entries`, indexed by its id: the roster issues ids densely, so
     // a plain array answers without hashing.
     static constexpr std::uint32_t absent = std::numeric_limits<std::uint32_t>::max();
@@ -486,7 +495,7 @@ class quota_market_session {
 
   // The per-station bodies of Steps 2, 4 and 6, once the period's book is found and its phase
   // checked: run_period checks each phase once and then admits every station through these.
-  demand_result admit_demand(period_book& book, station_id station, power demand, money deposit, double credit) {
+  EVMARKET_DETAIL_ALWAYS_INLINE demand_result admit_demand(period_book& book, station_id station, power demand, money deposit, double credit) {
     require_station(station, "station");
     if (book.slot_of(station) != period_book::absent)
       throw bad_input(std::string("station"), detail::describe(station.value),
@@ -505,7 +514,7 @@ class quota_market_session {
     return {demand_status::accepted, entry.worst_fee};
   }
 
-  quota_order_result admit_order(period_book& book, std::uint32_t slot, station_id station, side order_side,
+  EVMARKET_DETAIL_ALWAYS_INLINE quota_order_result admit_order(period_book& book, std::uint32_t slot, station_id station, side order_side,
                                  energy quantity, price limit) {
     station_entry& entry = book.entries[slot];
     if (!(!entry.ordered))
@@ -525,7 +534,7 @@ class quota_market_session {
     return {quota_order_status::accepted, order.id};
   }
 
-  void accept_meter_reading(period_book& book, std::uint32_t slot, station_id station, energy metered) {
+  EVMARKET_DETAIL_ALWAYS_INLINE void accept_meter_reading(period_book& book, std::uint32_t slot, station_id station, energy metered) {
     station_entry& entry = book.entries[slot];
     if (!(!entry.metered_recorded))
       throw bad_input(std::string("station"), detail::describe(station.value),
@@ -533,6 +542,7 @@ class quota_market_session {
     detail::require(!metered.is_negative(), "metered", metered.base(), "must not be negative (Wh)");
     entry.metered = metered;
     entry.metered_recorded = true;
+    ++book.meter_readings;
     log(book, meter_reading{book.delivery, station, metered});
   }
 
