@@ -42,6 +42,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -196,9 +197,12 @@ class quota_market_session {
       allocation_rule_.allocate_into(book.margin, book.requests, book.quotas);  // reuses the book's storage
     else
       book.quotas = allocation_rule_.allocate(book.margin, book.requests);
-    for (std::size_t i = 0; i < book.entries.size(); ++i) {
-      book.entries[i].quota_energy = energy_over(book.quotas.quotas[i], book.timeline.minutes(), rounding::down);
-    }
+    // Spans and locals, so the loop does not reload the containers after every store.
+    const std::span<station_entry> entries(book.entries);
+    const std::span<const power> quotas(book.quotas.quotas);
+    const std::int32_t minutes = book.timeline.minutes();
+    for (std::size_t i = 0; i < entries.size(); ++i)
+      entries[i].quota_energy = energy_over(quotas[i], minutes, rounding::down);
     book.auction_held = book.quotas.curtailed();
     book.current = stage::allocated;
     log(book, period_allocation{delivery, book.quotas});
@@ -225,17 +229,18 @@ class quota_market_session {
       book.clearing = call_auction_result{};
       book.clearing.rule = Pricing::name;
     }
-    const call_auction_result& result = book.clearing;
     // Each order's outcome sums the amounts its trades carry: the money is read, not recomputed.
-    for (std::size_t b = 0; b < result.bid_outcomes.size(); ++b) {
-      station_entry& entry = book.entries[book.bid_owner[b]];
-      entry.net_bought = result.bid_outcomes[b].traded;
-      entry.auction_payment = result.bid_outcomes[b].amount;
+    const std::span<station_entry> entries(book.entries);
+    const std::span<const order_outcome> bought(book.clearing.bid_outcomes), sold(book.clearing.offer_outcomes);
+    for (std::size_t b = 0; b < bought.size(); ++b) {
+      station_entry& entry = entries[book.bid_owner[b]];
+      entry.net_bought = bought[b].traded;
+      entry.auction_payment = bought[b].amount;
     }
-    for (std::size_t o = 0; o < result.offer_outcomes.size(); ++o) {
-      station_entry& entry = book.entries[book.offer_owner[o]];
-      entry.net_bought = -result.offer_outcomes[o].traded;
-      entry.auction_payment = -result.offer_outcomes[o].amount;
+    for (std::size_t o = 0; o < sold.size(); ++o) {
+      station_entry& entry = entries[book.offer_owner[o]];
+      entry.net_bought = -sold[o].traded;
+      entry.auction_payment = -sold[o].amount;
     }
     book.current = stage::cleared;
     if constexpr (Sink::keeps_records)
@@ -319,17 +324,20 @@ class quota_market_session {
     // the same validation) as the public calls.
     open(session_phase::demand);
     period_book& book = demand_book(d);
-    for (const quota_station_input& s : input.stations)
+    // Spans, so the loops do not reload the containers after every store.
+    const std::span<const quota_station_input> stations(input.stations);
+    for (const quota_station_input& s : stations)
       report.demands.push_back(admit_demand(book, s.station, s.demand, s.deposit, 1.0));
-    const auto accepted = [&](std::size_t i) { return report.demands[i].status == demand_status::accepted; };
+    const std::span<const demand_result> demands(report.demands);
+    const auto accepted = [demands](std::size_t i) { return demands[i].status == demand_status::accepted; };
     open(session_phase::allocation);
     pre_allocate(d);
     open(session_phase::bidding);
     order_book_of(d);
     // The i-th accepted demand holds slot i: no lookup needed.
     std::uint32_t slot = 0;
-    for (std::size_t i = 0; i < input.stations.size(); ++i) {
-      const quota_station_input& s = input.stations[i];
+    for (std::size_t i = 0; i < stations.size(); ++i) {
+      const quota_station_input& s = stations[i];
       if (!accepted(i)) continue;
       if (s.order_quantity.is_positive())
         report.orders.push_back(admit_order(book, slot, s.station, s.order_side, s.order_quantity, s.order_limit));
@@ -340,8 +348,8 @@ class quota_market_session {
     open(session_phase::delivery);
     delivered_book(d, "record_metering");
     slot = 0;
-    for (std::size_t i = 0; i < input.stations.size(); ++i)
-      if (accepted(i)) accept_meter_reading(book, slot++, input.stations[i].station, input.stations[i].metered);
+    for (std::size_t i = 0; i < stations.size(); ++i)
+      if (accepted(i)) accept_meter_reading(book, slot++, stations[i].station, stations[i].metered);
     open(session_phase::settlement);
     settle_into(d, report.settlement);
     // The settled book goes to the spares: hand its quotas and clearing to the report in exchange
@@ -503,15 +511,20 @@ class quota_market_session {
     detail::require(!demand.is_negative(), "demand", demand.base(), "must not be negative (W)");
     detail::require(!deposit.is_negative(), "deposit", deposit.base(), "must not be negative (micro-Token)");
     detail::require(std::isfinite(credit) && credit > 0.0, "credit", credit, "must be finite and positive");
-    station_entry entry;
-    entry.deposit = deposit;
-    entry.worst_fee = fees_.worst_case(demand_basis(book, demand));
-    if (deposit < entry.worst_fee) return {demand_status::deposit_insufficient, entry.worst_fee};
+    const money worst_fee = fees_.worst_case(demand_basis(book, demand));
+    if (deposit < worst_fee) return {demand_status::deposit_insufficient, worst_fee};
     book.requests.push_back({station, demand, credit});
     book.assign_slot(station, static_cast<std::uint32_t>(book.entries.size()));
-    book.entries.push_back(entry);
+    book.entries.push_back({.deposit = deposit,
+                            .worst_fee = worst_fee,
+                            .quota_energy = energy::zero(),
+                            .net_bought = energy::zero(),
+                            .metered = energy::zero(),
+                            .auction_payment = money::zero(),
+                            .ordered = false,
+                            .metered_recorded = false});
     log(book, demand_submission{book.delivery, station, demand, deposit, credit});
-    return {demand_status::accepted, entry.worst_fee};
+    return {demand_status::accepted, worst_fee};
   }
 
   EVMARKET_DETAIL_ALWAYS_INLINE quota_order_result admit_order(period_book& book, std::uint32_t slot, station_id station, side order_side,
@@ -574,19 +587,25 @@ class quota_market_session {
     result.auction_surplus = book.clearing.buyers_paid - book.clearing.sellers_received;
     result.lines.reserve(book.entries.size());
     const price rate = fees_.rate_at(book.start_minute);
-    for (std::size_t slot = 0; slot < book.entries.size(); ++slot) {
-      const station_entry& entry = book.entries[slot];
-      settlement_line line;
-      line.delivery = book.delivery;
-      line.station = book.requests[slot].station;
-      line.deposit = entry.deposit;
-      line.initial_quota = entry.quota_energy;
-      line.final_quota = entry.quota_energy + entry.net_bought;
-      line.metered = entry.metered;
-      line.over_consumption = std::max(energy::zero(), entry.metered - line.final_quota);
-      line.fee = fees_.charge(settlement_basis(book, slot));
-      line.penalty = penalties_.penalty({line.over_consumption, rate});
-      line.auction_payment = entry.auction_payment;
+    const std::span<const station_entry> entries(book.entries);
+    for (std::size_t slot = 0; slot < entries.size(); ++slot) {
+      const station_entry& entry = entries[slot];
+      const energy final_quota = entry.quota_energy + entry.net_bought;
+      const energy over_consumption = std::max(energy::zero(), entry.metered - final_quota);
+      // Built whole, not default-constructed and then assigned field by field (every field
+      // written twice).
+      settlement_line line{.delivery = book.delivery,
+                           .station = book.requests[slot].station,
+                           .deposit = entry.deposit,
+                           .fee = fees_.charge(settlement_basis(book, slot)),
+                           .penalty = penalties_.penalty({over_consumption, rate}),
+                           .auction_payment = entry.auction_payment,
+                           .unpaid = money::zero(),
+                           .withdrawn = money::zero(),
+                           .initial_quota = entry.quota_energy,
+                           .final_quota = final_quota,
+                           .metered = entry.metered,
+                           .over_consumption = over_consumption};
       detail::close_settlement_line(line);
       result.lines.push_back(line);
     }
