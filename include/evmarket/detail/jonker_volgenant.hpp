@@ -11,8 +11,13 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 #include <vector>
+
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 EVMARKET_BEGIN_NAMESPACE
 namespace detail {
@@ -29,7 +34,13 @@ struct assignment_workspace {
   std::vector<Work> search_potential;
   std::vector<std::ptrdiff_t> pred;
   std::vector<std::pair<std::size_t, Work>> settled;
-  std::vector<std::size_t> open;
+  std::vector<std::size_t> open;  ///< a long search's open columns, in any order
+  // A long search's state of each open column, kept in the order of `open` so that a scan
+  // reads them contiguously and gathers only the cost row.
+  std::vector<Work> open_dist;
+  std::vector<Work> open_potential;
+  std::vector<std::ptrdiff_t> open_pred;
+  std::vector<std::uint8_t> open_free;  ///< 1 when the column has no owner
   std::vector<Work> column_min;
   std::vector<std::ptrdiff_t> argmin;
   std::vector<int> matches;
@@ -139,6 +150,10 @@ class jonker_volgenant {
     ws_.search_potential.resize(n);
     ws_.pred.resize(n);
     ws_.open.resize(n);
+    ws_.open_dist.resize(n);
+    ws_.open_potential.resize(n);
+    ws_.open_pred.resize(n);
+    ws_.open_free.resize(n);
     ws_.settled.clear();
     ws_.settled.reserve(n);
   }
@@ -384,49 +399,137 @@ class jonker_volgenant {
     active_ = 0;
   }
 
-  // Relaxes every open column from row i, whose distance minus u[i] is `offset`, and selects the
-  // nearest open column; among equal distances a free column wins, since it ends the search.
-  void scan_row(std::ptrdiff_t i, work offset) {
-    const auto n = static_cast<std::size_t>(cols_);
-    const Scalar* r = row(i);
-    const bool* m = mask_row(i);
-    work* const dist = ws_.dist.data();
-    const work* const pot = ws_.search_potential.data();
-    std::ptrdiff_t* const from = ws_.pred.data();
-    const std::ptrdiff_t* const owner = ws_.y.data();
-    work best = infinity;
-    std::size_t best_j = n;
-    const auto relax = [&](std::size_t j) {
-      const work candidate = allowed(m, static_cast<std::ptrdiff_t>(j)) ? offset + cost(r[j]) - pot[j] : infinity;
-      const work old = dist[j];
+  // Relaxes `count` open columns from row i, whose distance minus u[i] is `offset`, and
+  // returns the smallest distance among them. Entry k is column open[k] when Gather, column k
+  // otherwise; pot, dist and from are indexed by k. One pass with no state carried from one entry
+  // to the next but a running minimum (four of them, so that they do not wait on each other).
+  template <bool Gather>
+  static work relax_all(std::size_t count, const std::size_t* open, const Scalar* r, const bool* m, const work* pot,
+                        work* dist, std::ptrdiff_t* from, std::ptrdiff_t i, work offset) noexcept {
+    std::size_t k = 0;
+    work lowest[4] = {infinity, infinity, infinity, infinity};
+#if defined(__x86_64__)
+    if constexpr (std::is_same_v<Scalar, double> && !Masked) {
+      k = relax_pairs<Gather>(count, open, r, pot, dist, from, i, offset, lowest);
+    }
+#endif
+    const auto relax = [&](std::size_t at) {
+      const std::size_t j = Gather ? open[at] : at;
+      const work candidate = allowed(m, static_cast<std::ptrdiff_t>(j)) ? offset + cost(r[j]) - pot[at] : infinity;
+      const work old = dist[at];
       const bool better = candidate < old;
       const work now = better ? candidate : old;
-      dist[j] = now;
-      from[j] = better ? i : from[j];
-      // Bitwise, not short-circuit: with integer costs equal distances are common, and a branch
-      // on them would mispredict.
-      const bool wins = (now < best) | ((now == best) & (owner[j] < 0));
-      best = wins ? now : best;
-      best_j = wins ? j : best_j;
+      dist[at] = now;
+      from[at] = better ? i : from[at];
+      return now;
     };
-    if (active_ == 0 && ws_.settled.size() * 8 >= n) {
-      // A long search: from here on, scan only the columns still open.
-      for (std::size_t j = 0; j < n; ++j)
-        if (!(pot[j] == settled_mark)) ws_.open[active_++] = j;
+    for (; k + 4 <= count; k += 4)
+      for (std::size_t lane = 0; lane < 4; ++lane) lowest[lane] = std::min(lowest[lane], relax(k + lane));
+    for (; k < count; ++k) lowest[0] = std::min(lowest[0], relax(k));
+    return std::min(std::min(lowest[0], lowest[1]), std::min(lowest[2], lowest[3]));
+  }
+
+#if defined(__x86_64__)
+  // relax_all two entries at a time in SSE2 (every x86-64 has it) for unmasked double matrices;
+  // returns the number of entries done and leaves their minimum in `lowest`.
+  template <bool Gather>
+  static std::size_t relax_pairs(std::size_t count, const std::size_t* open, const Scalar* r, const work* pot,
+                                 work* dist, std::ptrdiff_t* from, std::ptrdiff_t i, work offset,
+                                 work (&lowest)[4]) noexcept {
+    static_assert(sizeof(std::ptrdiff_t) == sizeof(long long));
+    const __m128d base = _mm_set1_pd(offset);
+    const __m128i row_index = _mm_set1_epi64x(static_cast<long long>(i));
+    __m128d low_a = _mm_set1_pd(infinity);
+    __m128d low_b = low_a;
+    const auto relax2 = [&](std::size_t k) {
+      __m128d c;
+      if constexpr (Gather)
+        c = _mm_loadh_pd(_mm_load_sd(r + open[k]), r + open[k + 1]);
+      else
+        c = _mm_loadu_pd(r + k);
+      const __m128d candidate = _mm_sub_pd(Negate ? _mm_sub_pd(base, c) : _mm_add_pd(base, c), _mm_loadu_pd(pot + k));
+      const __m128d old = _mm_loadu_pd(dist + k);
+      const __m128d now = _mm_min_pd(candidate, old);  // candidate < old ? candidate : old
+      _mm_storeu_pd(dist + k, now);
+      const __m128i better = _mm_castpd_si128(_mm_cmplt_pd(candidate, old));
+      auto* const f = reinterpret_cast<__m128i*>(from + k);
+      const __m128i kept = _mm_loadu_si128(f);
+      _mm_storeu_si128(f, _mm_or_si128(_mm_and_si128(better, row_index), _mm_andnot_si128(better, kept)));
+      return now;
+    };
+    std::size_t k = 0;
+    for (; k + 4 <= count; k += 4) {
+      low_a = _mm_min_pd(relax2(k), low_a);
+      low_b = _mm_min_pd(relax2(k + 2), low_b);
     }
-    std::size_t best_k = 0;
+    _mm_storeu_pd(lowest, low_a);
+    _mm_storeu_pd(lowest + 2, low_b);
+    return k;
+  }
+#endif
+
+  // The entry at distance `nearest` that a search settles next: the first free column at that
+  // distance (it ends the search), else the first at that distance; `count` when none is finite.
+  template <class IsFree>
+  static std::size_t select(std::size_t count, const work* dist, work nearest, IsFree is_free) noexcept {
+    if (!finite(nearest)) return count;
+    std::size_t first = count;
+    for (std::size_t k = 0; k < count; ++k) {
+      if (!(dist[k] == nearest)) continue;
+      if (is_free(k)) return k;
+      if (first == count) first = k;
+    }
+    return first;
+  }
+
+  // Relaxes every open column from row i, whose distance minus u[i] is `offset`, and selects the
+  // nearest open column.
+  void scan_row(std::ptrdiff_t i, work offset) {
+    const auto n = static_cast<std::size_t>(cols_);
+    if (active_ == 0 && ws_.settled.size() * 8 >= n) open_long_search();
+    const Scalar* r = row(i);
+    const bool* m = mask_row(i);
     if (active_ == 0) {
-      for (std::size_t j = 0; j < n; ++j) relax(j);
+      const std::ptrdiff_t* const owner = ws_.y.data();
+      const work best = relax_all<false>(n, nullptr, r, m, ws_.search_potential.data(), ws_.dist.data(),
+                                         ws_.pred.data(), i, offset);
+      best_ = best;
+      best_j_ = select(n, ws_.dist.data(), best, [&](std::size_t j) { return owner[j] < 0; });
+      best_k_ = 0;
     } else {
-      for (std::size_t k = 0; k < active_; ++k) {
-        const std::size_t j = ws_.open[k];
-        relax(j);
-        best_k = best_j == j ? k : best_k;
-      }
+      const std::uint8_t* const free = ws_.open_free.data();
+      const work best = relax_all<true>(active_, ws_.open.data(), r, m, ws_.open_potential.data(),
+                                        ws_.open_dist.data(), ws_.open_pred.data(), i, offset);
+      best_ = best;
+      best_k_ = select(active_, ws_.open_dist.data(), best, [&](std::size_t k) { return free[k] != 0; });
+      best_j_ = best_k_ < active_ ? ws_.open[best_k_] : n;
     }
-    best_ = best;
-    best_j_ = best_j;
-    best_k_ = best_k;
+  }
+
+  // A long search: from here on, scans read the open columns' state from compact arrays.
+  void open_long_search() {
+    const auto n = static_cast<std::size_t>(cols_);
+    for (std::size_t j = 0; j < n; ++j) {
+      if (ws_.search_potential[j] == settled_mark) continue;
+      ws_.open[active_] = j;
+      ws_.open_dist[active_] = ws_.dist[j];
+      ws_.open_potential[active_] = ws_.search_potential[j];
+      ws_.open_pred[active_] = ws_.pred[j];
+      ws_.open_free[active_] = ws_.y[j] < 0 ? 1 : 0;
+      ++active_;
+    }
+  }
+
+  // Removes open entry k of a long search (the last entry takes its place), keeping its
+  // predecessor for augment_path.
+  void close_open_entry(std::size_t k) {
+    ws_.pred[ws_.open[k]] = ws_.open_pred[k];
+    --active_;
+    ws_.open[k] = ws_.open[active_];
+    ws_.open_dist[k] = ws_.open_dist[active_];
+    ws_.open_potential[k] = ws_.open_potential[active_];
+    ws_.open_pred[k] = ws_.open_pred[active_];
+    ws_.open_free[k] = ws_.open_free[active_];
   }
 
   // Settles the selected column and continues from its owner until a free column is settled.
@@ -439,7 +542,7 @@ class jonker_volgenant {
       ws_.settled.emplace_back(j, best_);
       ws_.dist[j] = infinity;
       ws_.search_potential[j] = settled_mark;
-      if (active_ > 0) ws_.open[best_k_] = ws_.open[--active_];
+      if (active_ > 0) close_open_entry(best_k_);
       const std::ptrdiff_t i = ws_.y[j];
       if (i < 0) return static_cast<std::ptrdiff_t>(j);
       scan_row(i, best_ - (cost(row(i)[j]) - ws_.v[j]));
