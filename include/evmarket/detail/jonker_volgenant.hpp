@@ -474,7 +474,25 @@ class jonker_volgenant {
   static std::size_t select(std::size_t count, const work* dist, work nearest, IsFree is_free) noexcept {
     if (!finite(nearest)) return count;
     std::size_t first = count;
-    for (std::size_t k = 0; k < count; ++k) {
+    std::size_t k = 0;
+#if defined(__x86_64__)
+    if constexpr (std::is_same_v<work, double>) {
+      // Four entries per step; a distance equal to the minimum is rare unless costs are tied.
+      const __m128d target = _mm_set1_pd(nearest);
+      for (; k + 4 <= count; k += 4) {
+        const int low = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(dist + k), target));
+        const int high = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(dist + k + 2), target));
+        const int hits = low | (high << 2);
+        if (hits == 0) continue;
+        for (std::size_t lane = 0; lane < 4; ++lane) {
+          if (((hits >> lane) & 1) == 0) continue;
+          if (is_free(k + lane)) return k + lane;
+          if (first == count) first = k + lane;
+        }
+      }
+    }
+#endif
+    for (; k < count; ++k) {
       if (!(dist[k] == nearest)) continue;
       if (is_free(k)) return k;
       if (first == count) first = k;
