@@ -111,6 +111,8 @@ class jonker_volgenant {
   work best_ = infinity;
   std::size_t best_j_ = 0;
   std::size_t best_k_ = 0;  // position of best_j_ in ws_.open
+  std::size_t first_ = 0;   // before a long search, the open columns lie in [first_, last_)
+  std::size_t last_ = 0;
 
   const Scalar* row(std::ptrdiff_t i) const noexcept { return data_ + i * stride_; }
   const bool* mask_row(std::ptrdiff_t i) const noexcept {
@@ -397,20 +399,29 @@ class jonker_volgenant {
     ws_.settled.clear();
     std::copy(ws_.v.begin(), ws_.v.end(), ws_.search_potential.begin());
     active_ = 0;
+    first_ = 0;
+    last_ = static_cast<std::size_t>(cols_);
   }
 
-  // Relaxes `count` open columns from row i, whose distance minus u[i] is `offset`, and
-  // returns the smallest distance among them. Entry k is column open[k] when Gather, column k
-  // otherwise; pot, dist and from are indexed by k. One pass with no state carried from one entry
+  // Drops settled columns from both ends of the range a short search scans.
+  void narrow_range() {
+    const work* const pot = ws_.search_potential.data();
+    while (first_ < last_ && pot[first_] == settled_mark) ++first_;
+    while (last_ > first_ && pot[last_ - 1] == settled_mark) --last_;
+  }
+
+  // Relaxes entries [begin, end) from row i, whose distance minus u[i] is `offset`, and returns
+  // the smallest distance among them. Entry k is column open[k] when Gather, column k otherwise;
+  // pot, dist and from are indexed by k. One pass with no state carried from one entry
   // to the next but a running minimum (four of them, so that they do not wait on each other).
   template <bool Gather>
-  static work relax_all(std::size_t count, const std::size_t* open, const Scalar* r, const bool* m, const work* pot,
-                        work* dist, std::ptrdiff_t* from, std::ptrdiff_t i, work offset) noexcept {
-    std::size_t k = 0;
+  static work relax_all(std::size_t begin, std::size_t end, const std::size_t* open, const Scalar* r, const bool* m,
+                        const work* pot, work* dist, std::ptrdiff_t* from, std::ptrdiff_t i, work offset) noexcept {
+    std::size_t k = begin;
     work lowest[4] = {infinity, infinity, infinity, infinity};
 #if defined(__x86_64__)
     if constexpr (std::is_same_v<Scalar, double> && !Masked) {
-      k = relax_pairs<Gather>(count, open, r, pot, dist, from, i, offset, lowest);
+      k = relax_pairs<Gather>(begin, end, open, r, pot, dist, from, i, offset, lowest);
     }
 #endif
     const auto relax = [&](std::size_t at) {
@@ -423,17 +434,17 @@ class jonker_volgenant {
       from[at] = better ? i : from[at];
       return now;
     };
-    for (; k + 4 <= count; k += 4)
+    for (; k + 4 <= end; k += 4)
       for (std::size_t lane = 0; lane < 4; ++lane) lowest[lane] = std::min(lowest[lane], relax(k + lane));
-    for (; k < count; ++k) lowest[0] = std::min(lowest[0], relax(k));
+    for (; k < end; ++k) lowest[0] = std::min(lowest[0], relax(k));
     return std::min(std::min(lowest[0], lowest[1]), std::min(lowest[2], lowest[3]));
   }
 
 #if defined(__x86_64__)
   // relax_all two entries at a time in SSE2 (every x86-64 has it) for unmasked double matrices;
-  // returns the number of entries done and leaves their minimum in `lowest`.
+  // returns the first entry not done and leaves the minimum of those done in `lowest`.
   template <bool Gather>
-  static std::size_t relax_pairs(std::size_t count, const std::size_t* open, const Scalar* r, const work* pot,
+  static std::size_t relax_pairs(std::size_t begin, std::size_t end, const std::size_t* open, const Scalar* r, const work* pot,
                                  work* dist, std::ptrdiff_t* from, std::ptrdiff_t i, work offset,
                                  work (&lowest)[4]) noexcept {
     static_assert(sizeof(std::ptrdiff_t) == sizeof(long long));
@@ -457,8 +468,8 @@ class jonker_volgenant {
       _mm_storeu_si128(f, _mm_or_si128(_mm_and_si128(better, row_index), _mm_andnot_si128(better, kept)));
       return now;
     };
-    std::size_t k = 0;
-    for (; k + 4 <= count; k += 4) {
+    std::size_t k = begin;
+    for (; k + 4 <= end; k += 4) {
       low_a = _mm_min_pd(relax2(k), low_a);
       low_b = _mm_min_pd(relax2(k + 2), low_b);
     }
@@ -468,18 +479,20 @@ class jonker_volgenant {
   }
 #endif
 
-  // The entry at distance `nearest` that a search settles next: the first free column at that
-  // distance (it ends the search), else the first at that distance; `count` when none is finite.
+  // The entry of [begin, end) at distance `nearest` that a search settles next: the first free
+  // column at that distance (it ends the search), else the first at that distance; `end` when
+  // none is finite.
   template <class IsFree>
-  static std::size_t select(std::size_t count, const work* dist, work nearest, IsFree is_free) noexcept {
-    if (!finite(nearest)) return count;
-    std::size_t first = count;
-    std::size_t k = 0;
+  static std::size_t select(std::size_t begin, std::size_t end, const work* dist, work nearest,
+                            IsFree is_free) noexcept {
+    if (!finite(nearest)) return end;
+    std::size_t first = end;
+    std::size_t k = begin;
 #if defined(__x86_64__)
     if constexpr (std::is_same_v<work, double>) {
       // Four entries per step; a distance equal to the minimum is rare unless costs are tied.
       const __m128d target = _mm_set1_pd(nearest);
-      for (; k + 4 <= count; k += 4) {
+      for (; k + 4 <= end; k += 4) {
         const int low = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(dist + k), target));
         const int high = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(dist + k + 2), target));
         const int hits = low | (high << 2);
@@ -487,15 +500,15 @@ class jonker_volgenant {
         for (std::size_t lane = 0; lane < 4; ++lane) {
           if (((hits >> lane) & 1) == 0) continue;
           if (is_free(k + lane)) return k + lane;
-          if (first == count) first = k + lane;
+          if (first == end) first = k + lane;
         }
       }
     }
 #endif
-    for (; k < count; ++k) {
+    for (; k < end; ++k) {
       if (!(dist[k] == nearest)) continue;
       if (is_free(k)) return k;
-      if (first == count) first = k;
+      if (first == end) first = k;
     }
     return first;
   }
@@ -504,22 +517,26 @@ class jonker_volgenant {
   // nearest open column.
   void scan_row(std::ptrdiff_t i, work offset) {
     const auto n = static_cast<std::size_t>(cols_);
-    if (active_ == 0 && ws_.settled.size() * 8 >= n) open_long_search();
+    // Settled columns clustered at the ends of the range cost nothing; scattered ones make the
+    // range scan read dead entries, and then the compact list is cheaper despite its gather.
+    if (active_ == 0 && ws_.settled.size() * 8 >= n && (last_ - first_) > 2 * (n - ws_.settled.size()))
+      open_long_search();
     const Scalar* r = row(i);
     const bool* m = mask_row(i);
     if (active_ == 0) {
       const std::ptrdiff_t* const owner = ws_.y.data();
-      const work best = relax_all<false>(n, nullptr, r, m, ws_.search_potential.data(), ws_.dist.data(),
+      const work best = relax_all<false>(first_, last_, nullptr, r, m, ws_.search_potential.data(), ws_.dist.data(),
                                          ws_.pred.data(), i, offset);
       best_ = best;
-      best_j_ = select(n, ws_.dist.data(), best, [&](std::size_t j) { return owner[j] < 0; });
+      const std::size_t j = select(first_, last_, ws_.dist.data(), best, [&](std::size_t c) { return owner[c] < 0; });
+      best_j_ = j < last_ ? j : n;
       best_k_ = 0;
     } else {
       const std::uint8_t* const free = ws_.open_free.data();
-      const work best = relax_all<true>(active_, ws_.open.data(), r, m, ws_.open_potential.data(),
+      const work best = relax_all<true>(0, active_, ws_.open.data(), r, m, ws_.open_potential.data(),
                                         ws_.open_dist.data(), ws_.open_pred.data(), i, offset);
       best_ = best;
-      best_k_ = select(active_, ws_.open_dist.data(), best, [&](std::size_t k) { return free[k] != 0; });
+      best_k_ = select(0, active_, ws_.open_dist.data(), best, [&](std::size_t k) { return free[k] != 0; });
       best_j_ = best_k_ < active_ ? ws_.open[best_k_] : n;
     }
   }
@@ -560,7 +577,10 @@ class jonker_volgenant {
       ws_.settled.emplace_back(j, best_);
       ws_.dist[j] = infinity;
       ws_.search_potential[j] = settled_mark;
-      if (active_ > 0) close_open_entry(best_k_);
+      if (active_ > 0)
+        close_open_entry(best_k_);
+      else
+        narrow_range();
       const std::ptrdiff_t i = ws_.y[j];
       if (i < 0) return static_cast<std::ptrdiff_t>(j);
       scan_row(i, best_ - (cost(row(i)[j]) - ws_.v[j]));
