@@ -4,6 +4,7 @@
 /// row-major cost matrix, in either orientation, in working memory that outlives one solve.
 /// Internal; the public face is matching/hungarian.hpp.
 
+#include <evmarket/detail/assignment_scan.hpp>
 #include <evmarket/detail/matching_scalar.hpp>
 
 #include <Eigen/Core>
@@ -14,10 +15,6 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
-
-#if defined(__x86_64__)
-#include <emmintrin.h>
-#endif
 
 EVMARKET_BEGIN_NAMESPACE
 namespace detail {
@@ -106,6 +103,7 @@ class jonker_volgenant {
   Eigen::Index mask_stride_;
   assignment_workspace<work>& ws_;
   const weight_validation* check_;
+  scan_isa isa_ = current_scan_isa();
   // State of the current search.
   std::size_t active_ = 0;  // size of ws_.open once a long search has switched to it
   work best_ = infinity;
@@ -415,13 +413,16 @@ class jonker_volgenant {
   // pot, dist and from are indexed by k. One pass with no state carried from one entry
   // to the next but a running minimum (four of them, so that they do not wait on each other).
   template <bool Gather>
-  static work relax_all(std::size_t begin, std::size_t end, const std::size_t* open, const Scalar* r, const bool* m,
-                        const work* pot, work* dist, std::ptrdiff_t* from, std::ptrdiff_t i, work offset) noexcept {
+  work relax_all(std::size_t begin, std::size_t end, const std::size_t* open, const Scalar* r, const bool* m,
+                 const work* pot, work* dist, std::ptrdiff_t* from, std::ptrdiff_t i, work offset) const noexcept {
     std::size_t k = begin;
     work lowest[4] = {infinity, infinity, infinity, infinity};
-#if defined(__x86_64__)
+#if EVMARKET_ASSIGNMENT_SCAN_X86
     if constexpr (std::is_same_v<Scalar, double> && !Masked) {
-      k = relax_pairs<Gather>(begin, end, open, r, pot, dist, from, i, offset, lowest);
+      if (isa_ == scan_isa::avx2)
+        k = scan_kernel::relax_avx2<Gather, Negate>(begin, end, open, r, pot, dist, from, i, offset, lowest);
+      else if (isa_ == scan_isa::sse2)
+        k = scan_kernel::relax_sse2<Gather, Negate>(begin, end, open, r, pot, dist, from, i, offset, lowest);
     }
 #endif
     const auto relax = [&](std::size_t at) {
@@ -440,73 +441,29 @@ class jonker_volgenant {
     return std::min(std::min(lowest[0], lowest[1]), std::min(lowest[2], lowest[3]));
   }
 
-#if defined(__x86_64__)
-  // relax_all two entries at a time in SSE2 (every x86-64 has it) for unmasked double matrices;
-  // returns the first entry not done and leaves the minimum of those done in `lowest`.
-  template <bool Gather>
-  static std::size_t relax_pairs(std::size_t begin, std::size_t end, const std::size_t* open, const Scalar* r, const work* pot,
-                                 work* dist, std::ptrdiff_t* from, std::ptrdiff_t i, work offset,
-                                 work (&lowest)[4]) noexcept {
-    static_assert(sizeof(std::ptrdiff_t) == sizeof(long long));
-    const __m128d base = _mm_set1_pd(offset);
-    const __m128i row_index = _mm_set1_epi64x(static_cast<long long>(i));
-    __m128d low_a = _mm_set1_pd(infinity);
-    __m128d low_b = low_a;
-    const auto relax2 = [&](std::size_t k) {
-      __m128d c;
-      if constexpr (Gather)
-        c = _mm_loadh_pd(_mm_load_sd(r + open[k]), r + open[k + 1]);
-      else
-        c = _mm_loadu_pd(r + k);
-      const __m128d candidate = _mm_sub_pd(Negate ? _mm_sub_pd(base, c) : _mm_add_pd(base, c), _mm_loadu_pd(pot + k));
-      const __m128d old = _mm_loadu_pd(dist + k);
-      const __m128d now = _mm_min_pd(candidate, old);  // candidate < old ? candidate : old
-      _mm_storeu_pd(dist + k, now);
-      const __m128i better = _mm_castpd_si128(_mm_cmplt_pd(candidate, old));
-      auto* const f = reinterpret_cast<__m128i*>(from + k);
-      const __m128i kept = _mm_loadu_si128(f);
-      _mm_storeu_si128(f, _mm_or_si128(_mm_and_si128(better, row_index), _mm_andnot_si128(better, kept)));
-      return now;
-    };
-    std::size_t k = begin;
-    for (; k + 4 <= end; k += 4) {
-      low_a = _mm_min_pd(relax2(k), low_a);
-      low_b = _mm_min_pd(relax2(k + 2), low_b);
+
+  // The first k of [begin, end) with dist[k] == target, or `end`.
+  std::size_t first_equal(std::size_t begin, std::size_t end, const work* dist, work target) const noexcept {
+#if EVMARKET_ASSIGNMENT_SCAN_X86
+    if constexpr (std::is_same_v<work, double>) {
+      if (isa_ == scan_isa::avx2) return scan_kernel::first_equal_avx2(begin, end, dist, target);
+      if (isa_ == scan_isa::sse2) return scan_kernel::first_equal_sse2(begin, end, dist, target);
     }
-    _mm_storeu_pd(lowest, low_a);
-    _mm_storeu_pd(lowest + 2, low_b);
+#endif
+    std::size_t k = begin;
+    while (k < end && !(dist[k] == target)) ++k;
     return k;
   }
-#endif
 
   // The entry of [begin, end) at distance `nearest` that a search settles next: the first free
   // column at that distance (it ends the search), else the first at that distance; `end` when
   // none is finite.
   template <class IsFree>
-  static std::size_t select(std::size_t begin, std::size_t end, const work* dist, work nearest,
-                            IsFree is_free) noexcept {
+  std::size_t select(std::size_t begin, std::size_t end, const work* dist, work nearest,
+                     IsFree is_free) const noexcept {
     if (!finite(nearest)) return end;
     std::size_t first = end;
-    std::size_t k = begin;
-#if defined(__x86_64__)
-    if constexpr (std::is_same_v<work, double>) {
-      // Four entries per step; a distance equal to the minimum is rare unless costs are tied.
-      const __m128d target = _mm_set1_pd(nearest);
-      for (; k + 4 <= end; k += 4) {
-        const int low = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(dist + k), target));
-        const int high = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(dist + k + 2), target));
-        const int hits = low | (high << 2);
-        if (hits == 0) continue;
-        for (std::size_t lane = 0; lane < 4; ++lane) {
-          if (((hits >> lane) & 1) == 0) continue;
-          if (is_free(k + lane)) return k + lane;
-          if (first == end) first = k + lane;
-        }
-      }
-    }
-#endif
-    for (; k < end; ++k) {
-      if (!(dist[k] == nearest)) continue;
+    for (std::size_t k = first_equal(begin, end, dist, nearest); k < end; k = first_equal(k + 1, end, dist, nearest)) {
       if (is_free(k)) return k;
       if (first == end) first = k;
     }
