@@ -544,7 +544,8 @@ TEST_CASE("every row-scan instruction set (portable, SSE2, AVX2 where present) f
     std::mt19937_64 rng(3160);
     assignment_solver<double> solver;
     const std::pair<Eigen::Index, Eigen::Index> shapes[] = {{61, 61}, {97, 133}, {133, 53}, {150, 150}};
-    for (const auto& [m, n] : shapes) {
+    for (const auto& shape : shapes) {
+      const Eigen::Index m = shape.first, n = shape.second;
       for (const std::int64_t range : {std::int64_t{3}, std::int64_t{1000}, std::int64_t{-1}}) {
         CAPTURE(m);
         CAPTURE(n);
