@@ -534,6 +534,16 @@ TEST_CASE("every row-scan instruction set (portable, SSE2, AVX2 where present) f
   // values (stored as double, so the vector kernels run), brute force on small ones, and the
   // duality certificate on real values. Shapes are not multiples of the vector widths (tails),
   // c = i * j leaves the whole start-up to long searches, and ties decide among equal distances.
+  // The kernels compute what the portable loop does, so the assignments agree too.
+  std::vector<std::vector<std::ptrdiff_t>> portable_assignments;
+  std::size_t solve_count = 0;
+  const auto same_as_portable = [&](const auto& result, detail::scan_isa isa) {
+    if (isa == detail::scan_isa::portable) {
+      portable_assignments.push_back(result.column_of_row);
+      return true;
+    }
+    return result.column_of_row == portable_assignments.at(solve_count++);
+  };
   struct restore_cap {
     detail::scan_isa saved = detail::scan_isa_cap().load();
     ~restore_cap() { detail::scan_isa_cap().store(saved); }
@@ -541,6 +551,7 @@ TEST_CASE("every row-scan instruction set (portable, SSE2, AVX2 where present) f
   for (const detail::scan_isa isa : {detail::scan_isa::portable, detail::scan_isa::sse2, detail::scan_isa::avx2}) {
     detail::scan_isa_cap().store(isa);
     CAPTURE(static_cast<int>(detail::current_scan_isa()));
+    solve_count = 0;
     std::mt19937_64 rng(3160);
     assignment_solver<double> solver;
     const std::pair<Eigen::Index, Eigen::Index> shapes[] = {{61, 61}, {97, 133}, {133, 53}, {150, 150}};
@@ -562,10 +573,12 @@ TEST_CASE("every row-scan instruction set (portable, SSE2, AVX2 where present) f
         const auto low = solver.solve(cd);
         CHECK(low.value == static_cast<double>(oracle));
         check_certificate(cd, low, objective::minimise, 0.0);
+        CHECK(same_as_portable(low, isa));
         const matrix<double> negated = -cd;  // the negating kernels
         const auto high = solver.solve(negated, objective::maximise);
         CHECK(high.value == -static_cast<double>(oracle));
         check_certificate(negated, high, objective::maximise, 0.0);
+        CHECK(same_as_portable(high, isa));
       }
       // Real values, some pairs forbidden by +inf (unmasked: the vector kernels see them) and the
       // same pairs by a mask (the portable loop): one optimum, each with its certificate.
@@ -584,6 +597,7 @@ TEST_CASE("every row-scan instruction set (portable, SSE2, AVX2 where present) f
       check_certificate(marked, by_value, objective::minimise, 1e-12);
       check_certificate(w, by_mask, objective::minimise, 1e-12, &allowed);
       CHECK(by_value.value == doctest::Approx(by_mask.value).epsilon(1e-12));
+      CHECK(same_as_portable(by_value, isa));
     }
     for (int trial = 0; trial < 150; ++trial) {  // small ties against brute force
       const auto m = static_cast<Eigen::Index>(1 + rng() % 7);

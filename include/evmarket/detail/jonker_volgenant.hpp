@@ -387,8 +387,12 @@ class jonker_volgenant {
   // ---- The Dijkstra search, over reduced costs c(i, j) - u[i] - v[j] >= 0 ----
   // A settled column gets a potential of "minus infinity" in the search's copy of v, so no later
   // scan can relax it, and a distance of +infinity, so no later scan selects it: the scan of a row
-  // is then one branch-free pass over contiguous arrays. Once a search has settled an eighth of
-  // the columns it is a long one, and it scans a compact list of the open columns instead.
+  // is then a pass over contiguous arrays with no branch, spanning only the range the open
+  // columns still occupy, and a second pass that finds the minimum's position. Once a search has
+  // settled an eighth of the columns and they are scattered over that range, it is a long one,
+  // and it scans a compact list of the open columns instead. Both passes have vector kernels
+  // (detail/assignment_scan.hpp) that compute exactly what the portable loops do, so every
+  // instruction set gives the same assignment.
 
   // Far enough below every potential that offset + cost - it stays above `infinity`.
   static constexpr work settled_mark = arithmetic::exact ? -2 * infinity : -infinity;
@@ -410,8 +414,9 @@ class jonker_volgenant {
 
   // Relaxes entries [begin, end) from row i, whose distance minus u[i] is `offset`, and returns
   // the smallest distance among them. Entry k is column open[k] when Gather, column k otherwise;
-  // pot, dist and from are indexed by k. One pass with no state carried from one entry
-  // to the next but a running minimum (four of them, so that they do not wait on each other).
+  // pot, dist and from are indexed by k. One pass with no state carried from one entry to the
+  // next but a running minimum (four of them, so that they do not wait on each other); a vector
+  // kernel does the bulk where there is one, this loop the rest.
   template <bool Gather>
   work relax_all(std::size_t begin, std::size_t end, const std::size_t* open, const Scalar* r, const bool* m,
                  const work* pot, work* dist, std::ptrdiff_t* from, std::ptrdiff_t i, work offset) const noexcept {
@@ -440,7 +445,6 @@ class jonker_volgenant {
     for (; k < end; ++k) lowest[0] = std::min(lowest[0], relax(k));
     return std::min(std::min(lowest[0], lowest[1]), std::min(lowest[2], lowest[3]));
   }
-
 
   // The first k of [begin, end) with dist[k] == target, or `end`.
   std::size_t first_equal(std::size_t begin, std::size_t end, const work* dist, work target) const noexcept {
@@ -471,7 +475,7 @@ class jonker_volgenant {
   }
 
   // Relaxes every open column from row i, whose distance minus u[i] is `offset`, and selects the
-  // nearest open column.
+  // nearest open column, a free one among equals since it ends the search.
   void scan_row(std::ptrdiff_t i, work offset) {
     const auto n = static_cast<std::size_t>(cols_);
     // Settled columns clustered at the ends of the range cost nothing; scattered ones make the
