@@ -124,32 +124,70 @@ __attribute__((target("avx2"))) std::size_t relax_avx2(std::size_t begin, std::s
   return k;
 }
 
-// First k of [begin, end) with dist[k] == target, or `end`.
-inline std::size_t first_equal_sse2(std::size_t begin, std::size_t end, const double* dist, double target) noexcept {
+// The search's choice among entries [begin, end) at distance `target`: `free` is the first
+// whose owner[k] is negative (a free column), `any` the first at all; `end` where none.
+struct tie_choice {
+  std::size_t free;
+  std::size_t any;
+};
+
+// Finishes a tie_choice from entry k on, one entry at a time.
+inline tie_choice first_equal_tail(std::size_t k, std::size_t end, const double* dist, const std::ptrdiff_t* owner,
+                                   double target, tie_choice found) noexcept {
+  for (; k < end; ++k) {
+    if (!(dist[k] == target)) continue;
+    if (found.any == end) found.any = k;
+    if (owner[k] < 0) return {k, found.any};
+  }
+  return found;
+}
+
+// Folds the bit masks of one group of entries from k (hits: equal to the target; free: owner
+// negative) into `found`; true once a free entry is found.
+inline bool fold_hits(std::size_t k, unsigned hits, unsigned free, tie_choice& found, std::size_t end) noexcept {
+  if (hits == 0) return false;
+  if (found.any == end) found.any = k + static_cast<std::size_t>(__builtin_ctz(hits));
+  const unsigned free_hits = hits & free;
+  if (free_hits == 0) return false;
+  found.free = k + static_cast<std::size_t>(__builtin_ctz(free_hits));
+  return true;
+}
+
+inline tie_choice first_equal_sse2(std::size_t begin, std::size_t end, const double* dist, const std::ptrdiff_t* owner,
+                                   double target) noexcept {
   const __m128d t = _mm_set1_pd(target);
+  tie_choice found{end, end};
   std::size_t k = begin;
   for (; k + 4 <= end; k += 4) {
     const int low = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(dist + k), t));
     const int high = _mm_movemask_pd(_mm_cmpeq_pd(_mm_loadu_pd(dist + k + 2), t));
-    const int hits = low | (high << 2);
-    if (hits != 0) return k + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(hits)));
+    const auto hits = static_cast<unsigned>(low | (high << 2));
+    if (hits == 0) continue;
+    // The sign bit of each owner (a 64-bit integer) says whether the column is free.
+    const auto* const o = reinterpret_cast<const double*>(owner + k);
+    const auto free = static_cast<unsigned>(_mm_movemask_pd(_mm_loadu_pd(o)) | (_mm_movemask_pd(_mm_loadu_pd(o + 2)) << 2));
+    if (fold_hits(k, hits, free, found, end)) return found;
   }
-  while (k < end && !(dist[k] == target)) ++k;
-  return k;
+  return first_equal_tail(k, end, dist, owner, target, found);
 }
 
-__attribute__((target("avx2"))) inline std::size_t first_equal_avx2(std::size_t begin, std::size_t end,
-                                                                    const double* dist, double target) noexcept {
+__attribute__((target("avx2"))) inline tie_choice first_equal_avx2(std::size_t begin, std::size_t end,
+                                                                   const double* dist, const std::ptrdiff_t* owner,
+                                                                   double target) noexcept {
   const __m256d t = _mm256_set1_pd(target);
+  tie_choice found{end, end};
   std::size_t k = begin;
   for (; k + 8 <= end; k += 8) {
     const int low = _mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(dist + k), t, _CMP_EQ_OQ));
     const int high = _mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(dist + k + 4), t, _CMP_EQ_OQ));
-    const int hits = low | (high << 4);
-    if (hits != 0) return k + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(hits)));
+    const auto hits = static_cast<unsigned>(low | (high << 4));
+    if (hits == 0) continue;
+    const auto* const o = reinterpret_cast<const double*>(owner + k);
+    const auto free =
+        static_cast<unsigned>(_mm256_movemask_pd(_mm256_loadu_pd(o)) | (_mm256_movemask_pd(_mm256_loadu_pd(o + 4)) << 4));
+    if (fold_hits(k, hits, free, found, end)) return found;
   }
-  while (k < end && !(dist[k] == target)) ++k;
-  return k;
+  return first_equal_tail(k, end, dist, owner, target, found);
 }
 
 }  // namespace scan_kernel

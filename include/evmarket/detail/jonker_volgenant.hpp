@@ -37,7 +37,7 @@ struct assignment_workspace {
   std::vector<Work> open_dist;
   std::vector<Work> open_potential;
   std::vector<std::ptrdiff_t> open_pred;
-  std::vector<std::uint8_t> open_free;  ///< 1 when the column has no owner
+  std::vector<std::ptrdiff_t> open_owner;  ///< the column's row, or -1
   std::vector<Work> column_min;
   std::vector<std::ptrdiff_t> argmin;
   std::vector<int> matches;
@@ -153,7 +153,7 @@ class jonker_volgenant {
     ws_.open_dist.resize(n);
     ws_.open_potential.resize(n);
     ws_.open_pred.resize(n);
-    ws_.open_free.resize(n);
+    ws_.open_owner.resize(n);
     ws_.settled.clear();
     ws_.settled.reserve(n);
   }
@@ -446,32 +446,27 @@ class jonker_volgenant {
     return std::min(std::min(lowest[0], lowest[1]), std::min(lowest[2], lowest[3]));
   }
 
-  // The first k of [begin, end) with dist[k] == target, or `end`.
-  std::size_t first_equal(std::size_t begin, std::size_t end, const work* dist, work target) const noexcept {
+  // The entry of [begin, end) at distance `nearest` that a search settles next: the first free
+  // column at that distance (owner[k] < 0: it ends the search), else the first at that distance;
+  // `end` when none is finite.
+  std::size_t select(std::size_t begin, std::size_t end, const work* dist, const std::ptrdiff_t* owner,
+                     work nearest) const noexcept {
+    if (!finite(nearest)) return end;
+    std::size_t free = end, any = end;
 #if EVMARKET_ASSIGNMENT_SCAN_X86
     if constexpr (std::is_same_v<work, double>) {
-      if (isa_ == scan_isa::avx2) return scan_kernel::first_equal_avx2(begin, end, dist, target);
-      if (isa_ == scan_isa::sse2) return scan_kernel::first_equal_sse2(begin, end, dist, target);
+      scan_kernel::tie_choice found{end, end};
+      if (isa_ == scan_isa::avx2) found = scan_kernel::first_equal_avx2(begin, end, dist, owner, nearest);
+      if (isa_ == scan_isa::sse2) found = scan_kernel::first_equal_sse2(begin, end, dist, owner, nearest);
+      if (isa_ != scan_isa::portable) return found.free < end ? found.free : found.any;
     }
 #endif
-    std::size_t k = begin;
-    while (k < end && !(dist[k] == target)) ++k;
-    return k;
-  }
-
-  // The entry of [begin, end) at distance `nearest` that a search settles next: the first free
-  // column at that distance (it ends the search), else the first at that distance; `end` when
-  // none is finite.
-  template <class IsFree>
-  std::size_t select(std::size_t begin, std::size_t end, const work* dist, work nearest,
-                     IsFree is_free) const noexcept {
-    if (!finite(nearest)) return end;
-    std::size_t first = end;
-    for (std::size_t k = first_equal(begin, end, dist, nearest); k < end; k = first_equal(k + 1, end, dist, nearest)) {
-      if (is_free(k)) return k;
-      if (first == end) first = k;
+    for (std::size_t k = begin; k < end && free == end; ++k) {
+      if (!(dist[k] == nearest)) continue;
+      any = any == end ? k : any;
+      free = owner[k] < 0 ? k : free;
     }
-    return first;
+    return free < end ? free : any;
   }
 
   // Relaxes every open column from row i, whose distance minus u[i] is `offset`, and selects the
@@ -489,15 +484,14 @@ class jonker_volgenant {
       const work best = relax_all<false>(first_, last_, nullptr, r, m, ws_.search_potential.data(), ws_.dist.data(),
                                          ws_.pred.data(), i, offset);
       best_ = best;
-      const std::size_t j = select(first_, last_, ws_.dist.data(), best, [&](std::size_t c) { return owner[c] < 0; });
+      const std::size_t j = select(first_, last_, ws_.dist.data(), owner, best);
       best_j_ = j < last_ ? j : n;
       best_k_ = 0;
     } else {
-      const std::uint8_t* const free = ws_.open_free.data();
       const work best = relax_all<true>(0, active_, ws_.open.data(), r, m, ws_.open_potential.data(),
                                         ws_.open_dist.data(), ws_.open_pred.data(), i, offset);
       best_ = best;
-      best_k_ = select(0, active_, ws_.open_dist.data(), best, [&](std::size_t k) { return free[k] != 0; });
+      best_k_ = select(0, active_, ws_.open_dist.data(), ws_.open_owner.data(), best);
       best_j_ = best_k_ < active_ ? ws_.open[best_k_] : n;
     }
   }
@@ -511,7 +505,7 @@ class jonker_volgenant {
       ws_.open_dist[active_] = ws_.dist[j];
       ws_.open_potential[active_] = ws_.search_potential[j];
       ws_.open_pred[active_] = ws_.pred[j];
-      ws_.open_free[active_] = ws_.y[j] < 0 ? 1 : 0;
+      ws_.open_owner[active_] = ws_.y[j];
       ++active_;
     }
   }
@@ -525,7 +519,7 @@ class jonker_volgenant {
     ws_.open_dist[k] = ws_.open_dist[active_];
     ws_.open_potential[k] = ws_.open_potential[active_];
     ws_.open_pred[k] = ws_.open_pred[active_];
-    ws_.open_free[k] = ws_.open_free[active_];
+    ws_.open_owner[k] = ws_.open_owner[active_];
   }
 
   // Settles the selected column and continues from its owner until a free column is settled.
