@@ -9,7 +9,6 @@
 
 #include <atomic>
 #include <cstddef>
-#include <limits>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define EVMARKET_ASSIGNMENT_SCAN_X86 1
