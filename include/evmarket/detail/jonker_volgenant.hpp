@@ -4,6 +4,7 @@
 /// row-major cost matrix, in either orientation, in working memory that outlives one solve.
 /// Internal; the public face is matching/hungarian.hpp.
 
+#include <evmarket/detail/assignment_scan.hpp>
 #include <evmarket/detail/matching_scalar.hpp>
 
 #include <Eigen/Core>
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -29,7 +31,13 @@ struct assignment_workspace {
   std::vector<Work> search_potential;
   std::vector<std::ptrdiff_t> pred;
   std::vector<std::pair<std::size_t, Work>> settled;
-  std::vector<std::size_t> open;
+  std::vector<std::size_t> open;  ///< a long search's open columns, in any order
+  // A long search's state of each open column, kept in the order of `open` so that a scan
+  // reads them contiguously and gathers only the cost row.
+  std::vector<Work> open_dist;
+  std::vector<Work> open_potential;
+  std::vector<std::ptrdiff_t> open_pred;
+  std::vector<std::ptrdiff_t> open_owner;  ///< the column's row, or -1
   std::vector<Work> column_min;
   std::vector<std::ptrdiff_t> argmin;
   std::vector<int> matches;
@@ -95,11 +103,14 @@ class jonker_volgenant {
   Eigen::Index mask_stride_;
   assignment_workspace<work>& ws_;
   const weight_validation* check_;
+  scan_isa isa_ = current_scan_isa();
   // State of the current search.
   std::size_t active_ = 0;  // size of ws_.open once a long search has switched to it
   work best_ = infinity;
   std::size_t best_j_ = 0;
   std::size_t best_k_ = 0;  // position of best_j_ in ws_.open
+  std::size_t first_ = 0;   // before a long search, the open columns lie in [first_, last_)
+  std::size_t last_ = 0;
 
   const Scalar* row(std::ptrdiff_t i) const noexcept { return data_ + i * stride_; }
   const bool* mask_row(std::ptrdiff_t i) const noexcept {
@@ -139,6 +150,10 @@ class jonker_volgenant {
     ws_.search_potential.resize(n);
     ws_.pred.resize(n);
     ws_.open.resize(n);
+    ws_.open_dist.resize(n);
+    ws_.open_potential.resize(n);
+    ws_.open_pred.resize(n);
+    ws_.open_owner.resize(n);
     ws_.settled.clear();
     ws_.settled.reserve(n);
   }
@@ -372,8 +387,12 @@ class jonker_volgenant {
   // ---- The Dijkstra search, over reduced costs c(i, j) - u[i] - v[j] >= 0 ----
   // A settled column gets a potential of "minus infinity" in the search's copy of v, so no later
   // scan can relax it, and a distance of +infinity, so no later scan selects it: the scan of a row
-  // is then one branch-free pass over contiguous arrays. Once a search has settled an eighth of
-  // the columns it is a long one, and it scans a compact list of the open columns instead.
+  // is then a pass over contiguous arrays with no branch, spanning only the range the open
+  // columns still occupy, and a second pass that finds the minimum's position. Once a search has
+  // settled an eighth of the columns and they are scattered over that range, it is a long one,
+  // and it scans a compact list of the open columns instead. Both passes have vector kernels
+  // (detail/assignment_scan.hpp) that compute exactly what the portable loops do, so every
+  // instruction set gives the same assignment.
 
   // Far enough below every potential that offset + cost - it stays above `infinity`.
   static constexpr work settled_mark = arithmetic::exact ? -2 * infinity : -infinity;
@@ -382,51 +401,125 @@ class jonker_volgenant {
     ws_.settled.clear();
     std::copy(ws_.v.begin(), ws_.v.end(), ws_.search_potential.begin());
     active_ = 0;
+    first_ = 0;
+    last_ = static_cast<std::size_t>(cols_);
+  }
+
+  // Drops settled columns from both ends of the range a short search scans.
+  void narrow_range() {
+    const work* const pot = ws_.search_potential.data();
+    while (first_ < last_ && pot[first_] == settled_mark) ++first_;
+    while (last_ > first_ && pot[last_ - 1] == settled_mark) --last_;
+  }
+
+  // Relaxes entries [begin, end) from row i, whose distance minus u[i] is `offset`, and returns
+  // the smallest distance among them. Entry k is column open[k] when Gather, column k otherwise;
+  // pot, dist and from are indexed by k. One pass with no state carried from one entry to the
+  // next but a running minimum (four of them, so that they do not wait on each other); a vector
+  // kernel does the bulk where there is one, this loop the rest.
+  template <bool Gather>
+  work relax_all(std::size_t begin, std::size_t end, const std::size_t* open, const Scalar* r, const bool* m,
+                 const work* pot, work* dist, std::ptrdiff_t* from, std::ptrdiff_t i, work offset) const noexcept {
+    std::size_t k = begin;
+    work lowest[4] = {infinity, infinity, infinity, infinity};
+#if EVMARKET_ASSIGNMENT_SCAN_X86
+    if constexpr (std::is_same_v<Scalar, double> && !Masked) {
+      if (isa_ == scan_isa::avx2)
+        k = scan_kernel::relax_avx2<Gather, Negate>(begin, end, open, r, pot, dist, from, i, offset, lowest);
+      else if (isa_ == scan_isa::sse2)
+        k = scan_kernel::relax_sse2<Gather, Negate>(begin, end, open, r, pot, dist, from, i, offset, lowest);
+    }
+#endif
+    const auto relax = [&](std::size_t at) {
+      const std::size_t j = Gather ? open[at] : at;
+      const work candidate = allowed(m, static_cast<std::ptrdiff_t>(j)) ? offset + cost(r[j]) - pot[at] : infinity;
+      const work old = dist[at];
+      const bool better = candidate < old;
+      const work now = better ? candidate : old;
+      dist[at] = now;
+      from[at] = better ? i : from[at];
+      return now;
+    };
+    for (; k + 4 <= end; k += 4)
+      for (std::size_t lane = 0; lane < 4; ++lane) lowest[lane] = std::min(lowest[lane], relax(k + lane));
+    for (; k < end; ++k) lowest[0] = std::min(lowest[0], relax(k));
+    return std::min(std::min(lowest[0], lowest[1]), std::min(lowest[2], lowest[3]));
+  }
+
+  // The entry of [begin, end) at distance `nearest` that a search settles next: the first free
+  // column at that distance (owner[k] < 0: it ends the search), else the first at that distance;
+  // `end` when none is finite.
+  std::size_t select(std::size_t begin, std::size_t end, const work* dist, const std::ptrdiff_t* owner,
+                     work nearest) const noexcept {
+    if (!finite(nearest)) return end;
+    std::size_t free = end, any = end;
+#if EVMARKET_ASSIGNMENT_SCAN_X86
+    if constexpr (std::is_same_v<work, double>) {
+      scan_kernel::tie_choice found{end, end};
+      if (isa_ == scan_isa::avx2) found = scan_kernel::first_equal_avx2(begin, end, dist, owner, nearest);
+      if (isa_ == scan_isa::sse2) found = scan_kernel::first_equal_sse2(begin, end, dist, owner, nearest);
+      if (isa_ != scan_isa::portable) return found.free < end ? found.free : found.any;
+    }
+#endif
+    for (std::size_t k = begin; k < end && free == end; ++k) {
+      if (!(dist[k] == nearest)) continue;
+      any = any == end ? k : any;
+      free = owner[k] < 0 ? k : free;
+    }
+    return free < end ? free : any;
   }
 
   // Relaxes every open column from row i, whose distance minus u[i] is `offset`, and selects the
-  // nearest open column; among equal distances a free column wins, since it ends the search.
+  // nearest open column, a free one among equals since it ends the search.
   void scan_row(std::ptrdiff_t i, work offset) {
     const auto n = static_cast<std::size_t>(cols_);
+    // Settled columns clustered at the ends of the range cost nothing; scattered ones make the
+    // range scan read dead entries, and then the compact list is cheaper despite its gather.
+    if (active_ == 0 && ws_.settled.size() * 8 >= n && (last_ - first_) > 2 * (n - ws_.settled.size()))
+      open_long_search();
     const Scalar* r = row(i);
     const bool* m = mask_row(i);
-    work* const dist = ws_.dist.data();
-    const work* const pot = ws_.search_potential.data();
-    std::ptrdiff_t* const from = ws_.pred.data();
-    const std::ptrdiff_t* const owner = ws_.y.data();
-    work best = infinity;
-    std::size_t best_j = n;
-    const auto relax = [&](std::size_t j) {
-      const work candidate = allowed(m, static_cast<std::ptrdiff_t>(j)) ? offset + cost(r[j]) - pot[j] : infinity;
-      const work old = dist[j];
-      const bool better = candidate < old;
-      const work now = better ? candidate : old;
-      dist[j] = now;
-      from[j] = better ? i : from[j];
-      // Bitwise, not short-circuit: with integer costs equal distances are common, and a branch
-      // on them would mispredict.
-      const bool wins = (now < best) | ((now == best) & (owner[j] < 0));
-      best = wins ? now : best;
-      best_j = wins ? j : best_j;
-    };
-    if (active_ == 0 && ws_.settled.size() * 8 >= n) {
-      // A long search: from here on, scan only the columns still open.
-      for (std::size_t j = 0; j < n; ++j)
-        if (!(pot[j] == settled_mark)) ws_.open[active_++] = j;
-    }
-    std::size_t best_k = 0;
     if (active_ == 0) {
-      for (std::size_t j = 0; j < n; ++j) relax(j);
+      const std::ptrdiff_t* const owner = ws_.y.data();
+      const work best = relax_all<false>(first_, last_, nullptr, r, m, ws_.search_potential.data(), ws_.dist.data(),
+                                         ws_.pred.data(), i, offset);
+      best_ = best;
+      const std::size_t j = select(first_, last_, ws_.dist.data(), owner, best);
+      best_j_ = j < last_ ? j : n;
+      best_k_ = 0;
     } else {
-      for (std::size_t k = 0; k < active_; ++k) {
-        const std::size_t j = ws_.open[k];
-        relax(j);
-        best_k = best_j == j ? k : best_k;
-      }
+      const work best = relax_all<true>(0, active_, ws_.open.data(), r, m, ws_.open_potential.data(),
+                                        ws_.open_dist.data(), ws_.open_pred.data(), i, offset);
+      best_ = best;
+      best_k_ = select(0, active_, ws_.open_dist.data(), ws_.open_owner.data(), best);
+      best_j_ = best_k_ < active_ ? ws_.open[best_k_] : n;
     }
-    best_ = best;
-    best_j_ = best_j;
-    best_k_ = best_k;
+  }
+
+  // A long search: from here on, scans read the open columns' state from compact arrays.
+  void open_long_search() {
+    const auto n = static_cast<std::size_t>(cols_);
+    for (std::size_t j = 0; j < n; ++j) {
+      if (ws_.search_potential[j] == settled_mark) continue;
+      ws_.open[active_] = j;
+      ws_.open_dist[active_] = ws_.dist[j];
+      ws_.open_potential[active_] = ws_.search_potential[j];
+      ws_.open_pred[active_] = ws_.pred[j];
+      ws_.open_owner[active_] = ws_.y[j];
+      ++active_;
+    }
+  }
+
+  // Removes open entry k of a long search (the last entry takes its place), keeping its
+  // predecessor for augment_path.
+  void close_open_entry(std::size_t k) {
+    ws_.pred[ws_.open[k]] = ws_.open_pred[k];
+    --active_;
+    ws_.open[k] = ws_.open[active_];
+    ws_.open_dist[k] = ws_.open_dist[active_];
+    ws_.open_potential[k] = ws_.open_potential[active_];
+    ws_.open_pred[k] = ws_.open_pred[active_];
+    ws_.open_owner[k] = ws_.open_owner[active_];
   }
 
   // Settles the selected column and continues from its owner until a free column is settled.
@@ -439,7 +532,10 @@ class jonker_volgenant {
       ws_.settled.emplace_back(j, best_);
       ws_.dist[j] = infinity;
       ws_.search_potential[j] = settled_mark;
-      if (active_ > 0) ws_.open[best_k_] = ws_.open[--active_];
+      if (active_ > 0)
+        close_open_entry(best_k_);
+      else
+        narrow_range();
       const std::ptrdiff_t i = ws_.y[j];
       if (i < 0) return static_cast<std::ptrdiff_t>(j);
       scan_row(i, best_ - (cost(row(i)[j]) - ws_.v[j]));
