@@ -5,9 +5,9 @@
 
 #include <benchmark/benchmark.h>
 
-#include <string>
-
+#include <limits>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace evmarket_bench {
@@ -77,9 +77,10 @@ struct by_hand {
   std::vector<station_request> requests;
   std::vector<std::size_t> accepted;  // input index of each accepted demand
   std::vector<call_order> bids, offers;
-  std::vector<std::size_t> bid_owner, offer_owner;  // index into `accepted`
-  std::vector<energy> quota_energy, bought, sold;
-  std::vector<money> worst_fee, payment;
+  std::vector<std::uint32_t> order_of;  // per accepted demand: its index among bids or offers
+  std::vector<side> order_side;
+  std::vector<energy> quota_energy;
+  std::vector<money> worst_fee;
 
   void run(const quota_period_input& input, quota_period_report& report) {
     const std::int32_t start_minute = calendar.start_minute(input.delivery);
@@ -88,17 +89,6 @@ struct by_hand {
     allocation_rule.allocate_into(input.margin, requests, report.quotas);
     take_orders(input, minutes, report);
     report.clearing = auction.clear(bids, offers);
-    bought.assign(accepted.size(), energy::zero());
-    sold.assign(accepted.size(), energy::zero());
-    payment.assign(accepted.size(), money::zero());
-    for (std::size_t b = 0; b < bids.size(); ++b) {
-      bought[bid_owner[b]] = report.clearing.bid_outcomes[b].traded;
-      payment[bid_owner[b]] = report.clearing.bid_outcomes[b].amount;
-    }
-    for (std::size_t o = 0; o < offers.size(); ++o) {
-      sold[offer_owner[o]] = report.clearing.offer_outcomes[o].traded;
-      payment[offer_owner[o]] = -report.clearing.offer_outcomes[o].amount;
-    }
     settle(input, start_minute, minutes, report);
   }
 
@@ -124,10 +114,10 @@ struct by_hand {
 
   void take_orders(const quota_period_input& input, std::int32_t minutes, quota_period_report& report) {
     quota_energy.resize(accepted.size());
+    order_of.assign(accepted.size(), std::numeric_limits<std::uint32_t>::max());
+    order_side.resize(accepted.size());
     bids.clear();
     offers.clear();
-    bid_owner.clear();
-    offer_owner.clear();
     report.orders.clear();
     const bool held = report.quotas.curtailed();
     for (std::size_t a = 0; a < accepted.size(); ++a) {
@@ -146,8 +136,10 @@ struct by_hand {
         continue;
       }
       const call_order order{order_ids.next(), s.station, s.order_quantity, s.order_limit};
-      (s.order_side == side::buy ? bids : offers).push_back(order);
-      (s.order_side == side::buy ? bid_owner : offer_owner).push_back(a);
+      std::vector<call_order>& orders = s.order_side == side::buy ? bids : offers;
+      order_of[a] = static_cast<std::uint32_t>(orders.size());
+      order_side[a] = s.order_side;
+      orders.push_back(order);
       report.orders.push_back({status, order.id});
     }
   }
@@ -162,7 +154,11 @@ struct by_hand {
     const price rate = fees.rate_at(start_minute);
     for (std::size_t a = 0; a < accepted.size(); ++a) {
       const quota_station_input& s = input.stations[accepted[a]];
-      const energy final_quota = quota_energy[a] + bought[a] - sold[a];
+      // The station's trade, read from its order's outcome in the clearing.
+      const bool buyer = order_side[a] == side::buy;
+      const auto& outcomes = buyer ? report.clearing.bid_outcomes : report.clearing.offer_outcomes;
+      const order_outcome traded = order_of[a] < outcomes.size() ? outcomes[order_of[a]] : order_outcome{};
+      const energy final_quota = buyer ? quota_energy[a] + traded.traded : quota_energy[a] - traded.traded;
       const energy over_consumption = std::max(energy::zero(), s.metered - final_quota);
       // Built whole, as the session builds its lines (a default-constructed line assigned field
       // by field costs a tenth more here).
@@ -173,7 +169,7 @@ struct by_hand {
                                                report.quotas.quotas[a], report.quotas.satisfaction, final_quota,
                                                s.metered}),
                            .penalty = penalties.penalty({over_consumption, rate}),
-                           .auction_payment = payment[a],
+                           .auction_payment = buyer ? traded.amount : -traded.amount,
                            .unpaid = money::zero(),
                            .withdrawn = money::zero(),
                            .initial_quota = quota_energy[a],

@@ -229,19 +229,7 @@ class quota_market_session {
       book.clearing = call_auction_result{};
       book.clearing.rule = Pricing::name;
     }
-    // Each order's outcome sums the amounts its trades carry: the money is read, not recomputed.
-    const std::span<station_entry> entries(book.entries);
-    const std::span<const order_outcome> bought(book.clearing.bid_outcomes), sold(book.clearing.offer_outcomes);
-    for (std::size_t b = 0; b < bought.size(); ++b) {
-      station_entry& entry = entries[book.bid_owner[b]];
-      entry.net_bought = bought[b].traded;
-      entry.auction_payment = bought[b].amount;
-    }
-    for (std::size_t o = 0; o < sold.size(); ++o) {
-      station_entry& entry = entries[book.offer_owner[o]];
-      entry.net_bought = -sold[o].traded;
-      entry.auction_payment = -sold[o].amount;
-    }
+    // Each station's share is read from its order's outcome when it is settled (clearing_share).
     book.current = stage::cleared;
     if constexpr (Sink::keeps_records)
       for (const trade& t : book.clearing.trades) log(book, period_trade{delivery, t});
@@ -382,13 +370,15 @@ class quota_market_session {
   // the same slot, its quota in the book's allocation (kept apart: this is what every per-station
   // step touches, so it is kept small).
   struct station_entry {
+    static constexpr std::uint32_t no_order = std::numeric_limits<std::uint32_t>::max();
     money deposit;
     money worst_fee;
     energy quota_energy;
-    energy net_bought;  // from the clearing: bought (positive) or sold (negative)
     energy metered;
-    money auction_payment;  // from the clearing: positive pays, negative receives
-    bool ordered = false;
+    // The station's order: its index among the book's bids or offers, which is also the index of
+    // its outcome in the clearing; no_order before it orders.
+    std::uint32_t order = no_order;
+    side order_side = side::buy;
     bool metered_recorded = false;
   };
 
@@ -415,8 +405,6 @@ class quota_market_session {
       auction_held = false;
       bids.clear();
       offers.clear();
-      bid_owner.clear();
-      offer_owner.clear();
       clearing.trades.clear();
       clearing.bid_outcomes.clear();
       clearing.offer_outcomes.clear();
@@ -444,7 +432,6 @@ class quota_market_session {
     allocation quotas;
     bool auction_held = false;
     std::vector<call_order> bids, offers;
-    std::vector<std::uint32_t> bid_owner, offer_owner;
     call_auction_result clearing;
     std::vector<bytes> records;  // this period's ledger records, sealed together at settlement
   };
@@ -503,7 +490,8 @@ class quota_market_session {
 
   // The per-station bodies of Steps 2, 4 and 6, once the period's book is found and its phase
   // checked: run_period checks each phase once and then admits every station through these.
-  EVMARKET_DETAIL_ALWAYS_INLINE demand_result admit_demand(period_book& book, station_id station, power demand, money deposit, double credit) {
+  EVMARKET_DETAIL_ALWAYS_INLINE demand_result admit_demand(period_book& book, station_id station, power demand,
+                                                           money deposit, double credit) {
     require_station(station, "station");
     if (book.slot_of(station) != period_book::absent)
       throw bad_input(std::string("station"), detail::describe(station.value),
@@ -518,19 +506,19 @@ class quota_market_session {
     book.entries.push_back({.deposit = deposit,
                             .worst_fee = worst_fee,
                             .quota_energy = energy::zero(),
-                            .net_bought = energy::zero(),
                             .metered = energy::zero(),
-                            .auction_payment = money::zero(),
-                            .ordered = false,
+                            .order = station_entry::no_order,
+                            .order_side = side::buy,
                             .metered_recorded = false});
     log(book, demand_submission{book.delivery, station, demand, deposit, credit});
     return {demand_status::accepted, worst_fee};
   }
 
-  EVMARKET_DETAIL_ALWAYS_INLINE quota_order_result admit_order(period_book& book, std::uint32_t slot, station_id station, side order_side,
-                                 energy quantity, price limit) {
+  EVMARKET_DETAIL_ALWAYS_INLINE quota_order_result admit_order(period_book& book, std::uint32_t slot,
+                                                               station_id station, side order_side, energy quantity,
+                                                               price limit) {
     station_entry& entry = book.entries[slot];
-    if (!(!entry.ordered))
+    if (entry.order != station_entry::no_order)
       throw bad_input(std::string("station"), detail::describe(station.value),
                       "has already submitted an order for " + to_text(book.delivery) + " (a replay is refused)");
     detail::require(quantity.is_positive(), "quantity", quantity.base(), "must be positive (Wh)");
@@ -540,14 +528,16 @@ class quota_market_session {
     if (order_side == side::buy && entry.deposit < entry.worst_fee + trade_amount(limit, quantity))
       return {quota_order_status::deposit_insufficient, {}};
     const call_order order{order_ids_.next(), station, quantity, limit};
-    (order_side == side::buy ? book.bids : book.offers).push_back(order);
-    (order_side == side::buy ? book.bid_owner : book.offer_owner).push_back(slot);
-    entry.ordered = true;
+    std::vector<call_order>& orders = order_side == side::buy ? book.bids : book.offers;
+    entry.order = static_cast<std::uint32_t>(orders.size());
+    entry.order_side = order_side;
+    orders.push_back(order);
     log(book, order_submission{book.delivery, static_cast<std::uint16_t>(order_side == side::buy ? 0 : 1), order});
     return {quota_order_status::accepted, order.id};
   }
 
-  EVMARKET_DETAIL_ALWAYS_INLINE void accept_meter_reading(period_book& book, std::uint32_t slot, station_id station, energy metered) {
+  EVMARKET_DETAIL_ALWAYS_INLINE void accept_meter_reading(period_book& book, std::uint32_t slot, station_id station,
+                                                          energy metered) {
     station_entry& entry = book.entries[slot];
     if (!(!entry.metered_recorded))
       throw bad_input(std::string("station"), detail::describe(station.value),
@@ -561,22 +551,34 @@ class quota_market_session {
 
   // What the tariff sees of a demand before the pre-allocation (its worst case)...
   [[nodiscard]] tariff_basis demand_basis(const period_book& book, power demand) const {
-    return {book.delivery,           book.start_minute,
-            book.timeline.minutes(), demand,
-            power::zero(),           {1, 1},
-            energy::zero(),          energy::zero()};
+    return {book.delivery, book.start_minute, book.timeline.minutes(), demand, power::zero(),
+            {1, 1},        energy::zero(),    energy::zero()};
   }
-  // ... and of the station at `slot` at settlement.
-  [[nodiscard]] tariff_basis settlement_basis(const period_book& book, std::size_t slot) const {
-    const station_entry& entry = book.entries[slot];
+  // ... and of the station at `slot` at settlement, holding `final_quota`.
+  [[nodiscard]] tariff_basis settlement_basis(const period_book& book, std::size_t slot, energy final_quota) const {
     return {book.delivery,
             book.start_minute,
             book.timeline.minutes(),
             book.requests[slot].demand,
             book.quotas.quotas[slot],
             book.quotas.satisfaction,
-            entry.quota_energy + entry.net_bought,
-            entry.metered};
+            final_quota,
+            book.entries[slot].metered};
+  }
+
+  // What the clearing gave a station: energy bought (negative: sold) and the payment (negative:
+  // received), read from its order's outcome, whose amounts the trades carried; zero without an
+  // order or a clearing.
+  struct clearing_share {
+    energy net_bought;
+    money payment;
+  };
+  [[nodiscard]] static clearing_share share_of(const period_book& book, const station_entry& entry) noexcept {
+    const bool bought = entry.order_side == side::buy;
+    const std::vector<order_outcome>& outcomes = bought ? book.clearing.bid_outcomes : book.clearing.offer_outcomes;
+    if (entry.order >= outcomes.size()) return {energy::zero(), money::zero()};
+    const order_outcome& o = outcomes[entry.order];
+    return bought ? clearing_share{o.traded, o.amount} : clearing_share{-o.traded, -o.amount};
   }
 
   // One line per station; the auction payment is what the clearing's trades carried.
@@ -590,16 +592,17 @@ class quota_market_session {
     const std::span<const station_entry> entries(book.entries);
     for (std::size_t slot = 0; slot < entries.size(); ++slot) {
       const station_entry& entry = entries[slot];
-      const energy final_quota = entry.quota_energy + entry.net_bought;
+      const clearing_share share = share_of(book, entry);
+      const energy final_quota = entry.quota_energy + share.net_bought;
       const energy over_consumption = std::max(energy::zero(), entry.metered - final_quota);
       // Built whole, not default-constructed and then assigned field by field (every field
       // written twice).
       settlement_line line{.delivery = book.delivery,
                            .station = book.requests[slot].station,
                            .deposit = entry.deposit,
-                           .fee = fees_.charge(settlement_basis(book, slot)),
+                           .fee = fees_.charge(settlement_basis(book, slot, final_quota)),
                            .penalty = penalties_.penalty({over_consumption, rate}),
-                           .auction_payment = entry.auction_payment,
+                           .auction_payment = share.payment,
                            .unpaid = money::zero(),
                            .withdrawn = money::zero(),
                            .initial_quota = entry.quota_energy,
