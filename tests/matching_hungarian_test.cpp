@@ -1,6 +1,6 @@
 // Dense rectangular assignment (Kuhn-Munkres / Jonker-Volgenant).
 #include <evmarket/matching/hungarian.hpp>
-#include <evmarket/detail/assignment_scan.hpp>
+#include <evmarket/detail/matching_assignment_scan.hpp>
 
 #include <doctest/doctest.h>
 

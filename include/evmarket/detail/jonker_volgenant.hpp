@@ -4,7 +4,7 @@
 /// row-major cost matrix, in either orientation, in working memory that outlives one solve.
 /// Internal; the public face is matching/hungarian.hpp.
 
-#include <evmarket/detail/assignment_scan.hpp>
+#include <evmarket/detail/matching_assignment_scan.hpp>
 #include <evmarket/detail/matching_scalar.hpp>
 
 #include <Eigen/Core>
@@ -391,7 +391,7 @@ class jonker_volgenant {
   // columns still occupy, and a second pass that finds the minimum's position. Once a search has
   // settled an eighth of the columns and they are scattered over that range, it is a long one,
   // and it scans a compact list of the open columns instead. Both passes have vector kernels
-  // (detail/assignment_scan.hpp) that compute exactly what the portable loops do, so every
+  // (detail/matching_assignment_scan.hpp) that compute exactly what the portable loops do, so every
   // instruction set gives the same assignment.
 
   // Far enough below every potential that offset + cost - it stays above `infinity`.
